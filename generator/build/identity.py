@@ -1,0 +1,16 @@
+"""ServiceAccounts: one dedicated identity per service (and per IRSA-authenticated secret store) that never
+mounts its API token, carrying an IAM role through IRSA when the spec names one."""
+
+from __future__ import annotations
+
+from generator.build.meta import Context, metadata, obj
+
+IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
+
+
+def service_account(ctx: Context, name: str, role_arn: str | None, *, service: str | None = None) -> dict:
+    annotations = {IRSA_ANNOTATION: role_arn} if role_arn else None
+    return obj(
+        "v1", "ServiceAccount", metadata(name, ctx, service=service, annotations=annotations),
+        automountServiceAccountToken=False,
+    )

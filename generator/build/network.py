@@ -1,0 +1,83 @@
+"""NetworkPolicies: one default-deny (ingress and egress) per namespace, then one policy per service that
+allows exactly what the spec names. A service-to-service allow declared on either side (the caller's
+egress or the callee's ingress) is written on both sides, so the two policies can never disagree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.build.meta import Context, metadata, obj, selector, xdict
+from generator.spec import Peer
+
+API = "networking.k8s.io/v1"
+NAMESPACE_LABEL = "kubernetes.io/metadata.name"
+
+
+@dataclass(frozen=True, order=True)
+class Edge:
+    """Traffic from one service's pods to another's, on the callee's container ports."""
+
+    caller: str
+    callee: str
+    ports: tuple[int, ...]
+    protocols: tuple[str, ...]
+
+
+def default_deny(ctx: Context) -> dict:
+    spec = {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
+    return obj(API, "NetworkPolicy", metadata("default-deny-all", ctx), spec=spec)
+
+
+def service_edges(ctx: Context) -> list[Edge]:
+    """Every service-to-service allow of the environment, deduplicated and sorted."""
+    services = ctx.spec.services
+    edges = set()
+    for name, svc in services.items():
+        for rule in svc.ingress:
+            if rule.from_.service:
+                edges.add(Edge(rule.from_.service, name, tuple(rule.ports or [svc.port]), tuple(rule.protocols)))
+        for rule in svc.egress:
+            if rule.to.service:
+                callee = services[rule.to.service]
+                edges.add(Edge(name, rule.to.service, tuple(rule.ports or [callee.port]), tuple(rule.protocols)))
+    return sorted(edges)
+
+
+def service_policy(ctx: Context, name: str, edges: list[Edge]) -> dict:
+    svc = ctx.spec.services[name]
+    ingress = [
+        _rule("from", _peer(ctx, r.from_), r.ports, r.protocols) for r in svc.ingress if not r.from_.service
+    ] + [_rule("from", _service_peer(e.caller), e.ports, e.protocols) for e in edges if e.callee == name]
+    egress = [_rule("to", _peer(ctx, r.to), r.ports, r.protocols) for r in svc.egress if not r.to.service] + [
+        _rule("to", _service_peer(e.callee), e.ports, e.protocols) for e in edges if e.caller == name
+    ]
+    if svc.dns:
+        dns_peer = {
+            "namespaceSelector": {"matchLabels": {NAMESPACE_LABEL: ctx.spec.dns.namespace}},
+            "podSelector": {"matchLabels": dict(sorted(ctx.spec.dns.pod_labels.items()))},
+        }
+        egress.append(_rule("to", dns_peer, [53], ["UDP", "TCP"]))
+    spec = xdict(
+        podSelector={"matchLabels": selector(name)},
+        policyTypes=["Ingress", "Egress"],
+        ingress=ingress or None,
+        egress=egress or None,
+    )
+    return obj(API, "NetworkPolicy", metadata(name, ctx, service=name), spec=spec)
+
+
+def _rule(direction: str, peer: dict, ports, protocols) -> dict:
+    return {direction: [peer], "ports": [{"protocol": proto, "port": port} for port in ports for proto in protocols]}
+
+
+def _service_peer(service: str) -> dict:
+    return {"podSelector": {"matchLabels": selector(service)}}
+
+
+def _peer(ctx: Context, peer: Peer) -> dict:
+    if peer.cidr is not None:
+        return {"ipBlock": xdict(cidr=peer.cidr, **{"except": list(peer.except_) or None})}
+    result = {"namespaceSelector": {"matchLabels": {NAMESPACE_LABEL: peer.namespace}}}
+    if peer.pod_labels:
+        result["podSelector"] = {"matchLabels": dict(sorted(peer.pod_labels.items()))}
+    return result

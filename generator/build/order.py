@@ -1,0 +1,42 @@
+"""Install order as data (after Helm's kind sorter): objects a workload depends on come first. Kinds the
+table does not know go last. Within a kind, objects are ordered by namespace and name."""
+
+from __future__ import annotations
+
+INSTALL_ORDER = (
+    "Namespace",
+    "NetworkPolicy",
+    "ResourceQuota",
+    "LimitRange",
+    "PodDisruptionBudget",
+    "ServiceAccount",
+    "ClusterSecretStore",
+    "SecretStore",
+    "ExternalSecret",
+    "Secret",
+    "ConfigMap",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "Role",
+    "RoleBinding",
+    "Service",
+    "Deployment",
+    "Rollout",
+    "HorizontalPodAutoscaler",
+    "Ingress",
+    "AnalysisTemplate",
+    "ServiceMonitor",
+    "PrometheusRule",
+    "AppProject",
+    "Application",
+)
+_RANK = {kind: i for i, kind in enumerate(INSTALL_ORDER)}
+
+
+def sort_key(o: dict) -> tuple:
+    meta = o["metadata"]
+    return (_RANK.get(o["kind"], len(_RANK)), o["kind"], meta.get("namespace", ""), meta["name"])
+
+
+def ordered(objects: list[dict]) -> list[dict]:
+    return sorted(objects, key=sort_key)

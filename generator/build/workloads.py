@@ -1,0 +1,118 @@
+"""The objects that run one service: ConfigMap, Deployment and Service.
+
+The pod template carries the hardened defaults: non-root identity, RuntimeDefault seccomp, no privilege
+escalation, every capability dropped, a read-only root with emptyDir volumes for the writable paths, no
+service account token, requests and limits, and the probes of the spec.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+from generator.build.meta import Context, metadata, obj, selector, xdict
+from generator.build.secrets import secret_env
+from generator.spec import Probe, Service
+
+def config_map(ctx: Context, name: str, svc: Service) -> dict | None:
+    """Non-secret configuration as a ConfigMap (keys sorted), or None when the service has none."""
+    if not svc.env:
+        return None
+    return obj("v1", "ConfigMap", metadata(config_name(name), ctx, service=name), data=dict(sorted(svc.env.items())))
+
+
+def config_name(service: str) -> str:
+    return f"{service}-env"
+
+
+def deployment(ctx: Context, name: str, svc: Service) -> dict:
+    """A Deployment with a zero-downtime rolling update; no replica count when an HPA owns it."""
+    annotations = waiver_annotations(svc)
+    spec = xdict(
+        replicas=None if svc.autoscaling else svc.replicas,
+        selector={"matchLabels": selector(name)},
+        strategy={"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
+        template=pod_template(ctx, name, svc),
+    )
+    return obj("apps/v1", "Deployment", metadata(name, ctx, service=name, annotations=annotations), spec=spec)
+
+
+def waiver_annotations(svc: Service) -> dict[str, str]:
+    """checkov.io/skipN annotations, one per waiver, in spec order."""
+    return {f"checkov.io/skip{i}": f"{w.check}={w.reason}" for i, w in enumerate(svc.waivers, start=1)}
+
+
+def pod_template(ctx: Context, name: str, svc: Service) -> dict:
+    sec = svc.security
+    annotations = None
+    if svc.env:
+        digest = hashlib.sha256(json.dumps(dict(sorted(svc.env.items()))).encode()).hexdigest()
+        annotations = {"checksum/config": digest}
+    pod_spec = xdict(
+        serviceAccountName=name,
+        automountServiceAccountToken=False,
+        securityContext={
+            "runAsNonRoot": True,
+            "runAsUser": sec.run_as_user,
+            "runAsGroup": sec.run_as_group,
+            "fsGroup": sec.fs_group,
+            "seccompProfile": {"type": "RuntimeDefault"},
+        },
+        terminationGracePeriodSeconds=svc.termination_grace_period_seconds,
+        containers=[container(name, svc)],
+        volumes=[{"name": volume_name(p), "emptyDir": {}} for p in sec.writable_paths] or None,
+    )
+    meta = xdict(labels=metadata(name, ctx, service=name)["labels"], annotations=annotations)
+    return {"metadata": meta, "spec": pod_spec}
+
+
+def container(name: str, svc: Service) -> dict:
+    return xdict(
+        name=name,
+        image=svc.image.reference,
+        imagePullPolicy=svc.image.pull_policy,
+        ports=[{"name": "http", "containerPort": svc.port, "protocol": "TCP"}],
+        envFrom=[{"configMapRef": {"name": config_name(name)}}] if svc.env else None,
+        env=secret_env(name, svc) or None,
+        resources={
+            "requests": {"cpu": svc.resources.requests.cpu, "memory": svc.resources.requests.memory},
+            "limits": {"cpu": svc.resources.limits.cpu, "memory": svc.resources.limits.memory},
+        },
+        startupProbe=probe(svc.probes.startup, svc) if svc.probes.startup else None,
+        livenessProbe=probe(svc.probes.liveness, svc),
+        readinessProbe=probe(svc.probes.readiness, svc),
+        securityContext={
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "runAsNonRoot": True,
+            "capabilities": {"drop": ["ALL"]},
+        },
+        volumeMounts=[{"name": volume_name(p), "mountPath": p} for p in svc.security.writable_paths] or None,
+    )
+
+
+def probe(spec: Probe, svc: Service) -> dict:
+    return xdict(
+        httpGet={"path": spec.path, "port": spec.port or "http"},
+        initialDelaySeconds=spec.initial_delay_seconds,
+        periodSeconds=spec.period_seconds,
+        timeoutSeconds=spec.timeout_seconds,
+        successThreshold=spec.success_threshold,
+        failureThreshold=spec.failure_threshold,
+    )
+
+
+def volume_name(path: str) -> str:
+    """'/var/cache/nginx' -> 'var-cache-nginx' (a valid volume name)."""
+    return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")[:63] or "root"
+
+
+def service(ctx: Context, name: str, svc: Service) -> dict:
+    """A ClusterIP Service on the exposed port, targeting the container's 'http' port."""
+    spec = {
+        "type": "ClusterIP",
+        "selector": selector(name),
+        "ports": [{"name": "http", "port": svc.exposed_port, "targetPort": "http", "protocol": "TCP"}],
+    }
+    return obj("v1", "Service", metadata(name, ctx, service=name), spec=spec)

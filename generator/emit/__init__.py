@@ -1,0 +1,1 @@
+"""Emitters: objects to FileSets (``rendered``: plain manifests, one object per file)."""

@@ -1,0 +1,83 @@
+"""The project's one error hierarchy. Library code raises these; only ``cli`` maps them to exit codes.
+
+- ``SpecError``: the user's input is wrong (exit 2). Carries every finding, each with file, line, column
+  and field path.
+- ``ValidationFailed``: produced or committed objects break a schema or a policy (exit 1).
+- ``DriftDetected``: committed generated files differ from what the generator produces (exit 1).
+- ``ToolMissing``: an external tool the command needs is not installed (exit 3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem at one place. ``line`` and ``column`` are 1-based; 0 means unknown."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line:
+            where += f":{self.line}:{self.column}"
+        field = f" {self.path}:" if self.path else ""
+        return f"{where}:{field} {self.message}"
+
+
+class GeneratorError(Exception):
+    """Base of every error the CLI turns into a message and an exit code."""
+
+    exit_code = 1
+
+    def lines(self) -> list[str]:
+        return [str(self)]
+
+
+class FindingsError(GeneratorError):
+    """An error made of several findings, all reported at once."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = sorted(set(findings))
+        super().__init__("\n".join(str(f) for f in self.findings))
+
+    def lines(self) -> list[str]:
+        return [str(f) for f in self.findings]
+
+
+class SpecError(FindingsError):
+    """The specs are wrong: nothing was written."""
+
+    exit_code = 2
+
+
+class ValidationFailed(FindingsError):
+    """Objects fail schema or policy validation."""
+
+    exit_code = 1
+
+
+class DriftDetected(GeneratorError):
+    """Committed generated files differ from the generator's output."""
+
+    exit_code = 1
+
+    def __init__(self, paths: list[str]):
+        self.paths = sorted(paths)
+        super().__init__(f"{len(self.paths)} generated file(s) differ from the specs")
+
+    def lines(self) -> list[str]:
+        return [f"drift: {p}" for p in self.paths] + [
+            f"{len(self.paths)} generated file(s) are stale: run `make render` and commit the result"
+        ]
+
+
+class ToolMissing(GeneratorError):
+    """An external tool is not installed; the message says how to get it."""
+
+    exit_code = 3

@@ -1,0 +1,208 @@
+"""The only reader of spec files: find the environments of a root, layer them through ``extends``,
+validate each once into a frozen ``Environment``, and report every problem with file, line and field.
+
+Layering rules: files named ``_*.yaml`` are shared layers, used only through ``extends``; every other
+``environments/*.yaml`` is one environment named after its file. ``extends`` names one file or a list,
+relative to the extending file, applied in order before the file itself. Mappings merge key by key,
+deeper layers first; lists and scalars are replaced whole by the later layer; ``null`` removes the key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from generator.errors import Finding, SpecError
+from generator.spec import Environment
+from generator.spec.checks import problems
+from generator.yamlnodes import Mark, dotted, parse
+
+SPEC_DIR = "environments"
+_NAME = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
+
+
+@dataclass(frozen=True)
+class LoadedEnvironment:
+    """A validated environment and where it came from (paths relative to the root)."""
+
+    name: str
+    source: str
+    layers: tuple[str, ...]
+    spec: Environment
+
+
+def load_root(root: Path) -> list[LoadedEnvironment]:
+    """Load every environment under ``root/environments``, sorted by name; raise SpecError with all findings."""
+    spec_dir = root / SPEC_DIR
+    if not spec_dir.is_dir():
+        raise SpecError([Finding(f"{SPEC_DIR}/", 0, 0, "", "no such folder: a root holds its specs in environments/")])
+    files = sorted(p.name for p in spec_dir.glob("*.yaml") if not p.name.startswith("_"))
+    if not files:
+        raise SpecError([Finding(f"{SPEC_DIR}/", 0, 0, "", "no environment files (*.yaml not starting with '_')")])
+    reader = _Reader(root)
+    loaded, findings = [], []
+    for name in files:
+        result = reader.environment(f"{SPEC_DIR}/{name}")
+        if isinstance(result, LoadedEnvironment):
+            loaded.append(result)
+        else:
+            findings.extend(result)
+    if findings:
+        raise SpecError(findings)
+    return loaded
+
+
+class _Reader:
+    """Parses each file once and resolves ``extends`` chains."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.parsed: dict[str, tuple[Any, dict, list[Finding]]] = {}
+
+    def _parse(self, rel: str) -> tuple[Any, dict, list[Finding]]:
+        if rel not in self.parsed:
+            try:
+                text = (self.root / rel).read_text(encoding="utf-8")
+            except UnicodeDecodeError as err:
+                self.parsed[rel] = (None, {}, [Finding(rel, 1, 1, "", f"not UTF-8 text: {err.reason}")])
+            else:
+                data, marks, findings = parse(text, rel)
+                if data is not None and not isinstance(data, dict):
+                    findings = [*findings, Finding(rel, 1, 1, "", "a spec file must be a YAML mapping")]
+                    data = None
+                self.parsed[rel] = (data, marks, findings)
+        return self.parsed[rel]
+
+    def _layered(self, rel: str, stack: tuple[str, ...]) -> tuple[dict, dict, list[Finding], tuple[str, ...]]:
+        data, marks, findings = self._parse(rel)
+        if data is None:
+            return {}, {}, findings, (rel,)
+        findings = list(findings)
+        merged, merged_marks, layers = {}, {}, ()
+        targets = data.get("extends", [])
+        targets = [targets] if isinstance(targets, str) else targets
+        if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
+            findings.append(_at(marks, rel, ("extends",), "extends must be a file name or a list of file names"))
+            targets = []
+        for index, target in enumerate(targets):
+            where = ("extends",) if isinstance(data["extends"], str) else ("extends", index)
+            target_rel = (Path(rel).parent / target).as_posix()
+            if target_rel in stack or target_rel == rel:
+                findings.append(_at(marks, rel, where, f"extends {target!r} makes a cycle: {' -> '.join(stack + (rel, target_rel))}"))
+                continue
+            if not (self.root / target_rel).is_file():
+                findings.append(_at(marks, rel, where, f"extends {target!r}, but {target_rel} does not exist"))
+                continue
+            base, base_marks, base_findings, base_layers = self._layered(target_rel, stack + (rel,))
+            findings.extend(base_findings)
+            merged = merge(merged, base)
+            merged_marks = {**merged_marks, **base_marks}
+            layers += base_layers
+        own = {k: v for k, v in data.items() if k != "extends"}
+        merged = merge(merged, own)
+        merged_marks = {**merged_marks, **marks}
+        return merged, merged_marks, findings, layers + (rel,)
+
+    def environment(self, rel: str) -> LoadedEnvironment | list[Finding]:
+        name = Path(rel).stem
+        data, marks, findings, layers = self._layered(rel, ())
+        if findings:
+            return findings
+        if not _NAME.match(name):
+            return [Finding(rel, 1, 1, "", f"environment name {name!r} (the file name) must be a DNS-1123 label")]
+        data.setdefault("namespace", name)
+        marks = _live_marks(data, marks)
+        try:
+            spec = Environment.model_validate(data)
+        except pydantic.ValidationError as err:
+            return [_from_pydantic(error, marks, rel) for error in err.errors()]
+        found = [_at(marks, rel, path, message) for path, message in problems(spec)]
+        return found or LoadedEnvironment(name=name, source=rel, layers=layers, spec=spec)
+
+
+def merge(base: Any, over: Any) -> Any:
+    """Deep-merge ``over`` onto ``base``: mappings key by key, anything else replaced; None deletes."""
+    if not (isinstance(base, dict) and isinstance(over, dict)):
+        return over
+    result = dict(base)
+    for key, value in over.items():
+        if value is None:
+            result.pop(key, None)
+        elif key in result:
+            result[key] = merge(result[key], value)
+        else:
+            result[key] = value
+    return result
+
+
+def _live_marks(data: Any, marks: dict, path: tuple = ()) -> dict:
+    """Keep the mark of every path that exists in the merged data (later layers already won in ``marks``)."""
+    live = {path: marks[path]} if path in marks else {}
+    children = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in children:
+        live.update(_live_marks(value, marks, path + (key,)))
+    return live
+
+
+def _at(marks: dict[tuple, Mark], default_file: str, path: tuple, message: str) -> Finding:
+    """A finding at ``path``, or at its nearest ancestor that was written in some file."""
+    for cut in range(len(path), -1, -1):
+        mark = marks.get(path[:cut])
+        if mark:
+            return Finding(mark[0], mark[1], mark[2], dotted(path), message)
+    return Finding(default_file, 1, 1, dotted(path), message)
+
+
+def _from_pydantic(error: dict, marks: dict, rel: str) -> Finding:
+    loc = tuple(error["loc"])
+    message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if error["type"] == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        message = f"unknown field {loc[-1]!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+        if allowed:
+            message += f" (allowed: {', '.join(allowed)})"
+    elif error["type"] == "missing":
+        message = "required field is missing"
+    elif error["type"] in ("string_type", "int_type", "bool_type") and "input" in error:
+        message += f", got {type(error['input']).__name__} {error['input']!r}"
+        if error["type"] == "string_type" and isinstance(error["input"], (int, float, bool)):
+            message += " (quote it to keep it a string)"
+    return _at(marks, rel, loc, message)
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    """The YAML keys allowed in the model found at ``loc`` (empty when it is not a model)."""
+    annotation: Any = Environment
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+            field = next((f for f in annotation.model_fields.values() if f.alias == part), None)
+            if field is None:
+                return []
+            annotation = field.annotation
+        else:
+            args = typing.get_args(annotation)
+            annotation = args[-1] if args else None
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return sorted(f.alias or n for n, f in annotation.model_fields.items())
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+        else:
+            return annotation

@@ -1,0 +1,77 @@
+"""The spec of one environment (staging, UAT, production...): its namespace, cluster-wide settings,
+secret stores and services. One validated ``Environment`` is what every builder receives.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from generator.spec.common import DnsLabel, LabelKey, LabelValue, Model
+from generator.spec.service import Service
+
+
+class AwsSecretsManager(Model):
+    """AWS Secrets Manager (or Parameter Store) through External Secrets, authenticated with IRSA."""
+
+    region: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[a-z]+)+-[0-9]$")] = Field(
+        description="AWS region of the secrets, e.g. 'us-east-1'."
+    )
+    service: Literal["SecretsManager", "ParameterStore"] = Field("SecretsManager", description="AWS service.")
+    role_arn: Annotated[
+        str | None,
+        StringConstraints(pattern=r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]+$"),
+        Field(
+            description="IAM role allowed secretsmanager:GetSecretValue on these secrets. When set, a dedicated "
+            "ServiceAccount named after the store carries it (IRSA) and the store authenticates as it; when "
+            "unset, the External Secrets controller's own identity is used."
+        ),
+    ] = None
+
+
+class SecretStore(Model):
+    """Where ExternalSecrets read from. A ClusterSecretStore is shared by every namespace."""
+
+    kind: Literal["SecretStore", "ClusterSecretStore"] = Field("SecretStore", description="Store kind.")
+    create: bool = Field(
+        True, description="Emit the store object; false when the platform team provides it and we only refer to it."
+    )
+    refresh_interval: Annotated[str, StringConstraints(pattern=r"^([0-9]+(s|m|h))+$")] = Field(
+        "1h", description="How often ExternalSecrets using this store re-read their values."
+    )
+    aws: AwsSecretsManager = Field(description="AWS provider settings.")
+
+
+class DnsTarget(Model):
+    """Where pods resolve names: the cluster DNS pods that every service may reach on port 53."""
+
+    namespace: DnsLabel = Field("kube-system", description="Namespace of the cluster DNS.")
+    pod_labels: dict[str, str] = Field(
+        default_factory=lambda: {"k8s-app": "kube-dns"}, description="Labels of the DNS pods."
+    )
+
+
+class Environment(Model):
+    """One environment after its layers are merged."""
+
+    system: DnsLabel = Field(description="Name of the system these services form (label part-of).")
+    namespace: DnsLabel = Field(description="Namespace of every service; defaults to the environment's name.")
+    kubernetes_version: Annotated[str, StringConstraints(pattern=r"^1\.[0-9]{2}$")] = Field(
+        "1.33", description="Kubernetes minor version the output is validated against, e.g. '1.33'."
+    )
+    namespace_labels: dict[LabelKey, LabelValue] = Field(
+        default_factory=dict, description="Extra labels on the Namespace (e.g. istio-injection: enabled)."
+    )
+    dns: DnsTarget = Field(default_factory=DnsTarget, description="The cluster DNS every service may query.")
+    secret_stores: dict[DnsLabel, SecretStore] = Field(
+        default_factory=dict, description="Secret stores, by name, that services' secrets refer to."
+    )
+    services: dict[DnsLabel, Service] = Field(min_length=1, description="The services, by name.")
+
+    @model_validator(mode="after")
+    def _no_reserved_labels(self) -> "Environment":
+        for key in self.namespace_labels:
+            if key.startswith("pod-security.kubernetes.io/"):
+                raise ValueError(f"{key} is set by the generator (Pod Security Standards 'restricted')")
+        return self

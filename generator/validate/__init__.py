@@ -1,0 +1,1 @@
+"""Offline validation of objects: strict JSON schemas (``schemas``)."""

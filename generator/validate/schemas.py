@@ -1,0 +1,107 @@
+"""Strict schema validation of Kubernetes objects, offline, pinned to a declared Kubernetes version.
+
+Built-in kinds use the ``*-local-strict`` schemas bundled with the ``kubernetes-validate`` package (the
+family kubeconform uses); custom resources use the CRD schemas vendored under ``generator/schemas/crds``,
+tightened at the root and on ``metadata`` (see SOURCES.md there). A kind with no schema is an error.
+Validators are compiled once per (version, kind) and reused.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from typing import Any
+
+import jsonschema
+from referencing import Registry, Resource
+
+_K8S_BASE = "https://kubernetes.io/api/"
+_OBJECT_META = _K8S_BASE + "_definitions.json#/$defs/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+_MAX_MESSAGE = 240
+
+
+class SchemaMissing(Exception):
+    """No schema exists for an object's apiVersion and kind."""
+
+
+def _k8s_dir(version: str):
+    folder = resources.files("kubernetes_validate") / "kubernetes-json-schema" / f"v{version}.0-local-strict"
+    if not folder.is_dir():
+        raise SchemaMissing(f"kubernetes-validate has no schemas for Kubernetes {version}")
+    return folder
+
+
+def _crd_dir():
+    return resources.files("generator") / "schemas" / "crds"
+
+
+@functools.lru_cache(maxsize=None)
+def _registry(version: str) -> Registry:
+    definitions = json.loads((_k8s_dir(version) / "_definitions.json").read_text(encoding="utf-8"))
+    return Resource.from_contents(definitions) @ Registry()
+
+
+def _split(api_version: str) -> tuple[str, str]:
+    group, _, version = api_version.rpartition("/")
+    return group, version
+
+
+@functools.lru_cache(maxsize=None)
+def _validator(version: str, api_version: str, kind: str) -> jsonschema.protocols.Validator:
+    group, gv = _split(api_version)
+    crd = _crd_dir() / group / f"{kind.lower()}_{gv}.json" if group else None
+    if crd is not None and crd.is_file():
+        schema = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "required": ["apiVersion", "kind", "metadata"],
+            "properties": {
+                "apiVersion": {"const": api_version},
+                "kind": {"const": kind},
+                "metadata": {"$ref": _OBJECT_META},
+                "spec": True,
+                "status": True,
+            },
+            "additionalProperties": False,
+            "allOf": [json.loads(crd.read_text(encoding="utf-8"))],
+        }
+    else:
+        suffix = f"-{group.split('.')[0]}" if group else ""
+        path = _k8s_dir(version) / f"{kind.lower()}{suffix}-{gv}.json"
+        if not path.is_file():
+            raise SchemaMissing(f"no schema for {kind} {api_version} (Kubernetes {version} or vendored CRDs)")
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        if not _kind_matches(schema, group, gv, kind):
+            raise SchemaMissing(f"no schema for {kind} {api_version} (Kubernetes {version})")
+    return jsonschema.Draft202012Validator(schema, registry=_registry(version))
+
+
+def _kind_matches(schema: dict, group: str, version: str, kind: str) -> bool:
+    gvks = schema.get("x-kubernetes-group-version-kind") or []
+    return any(g.get("group", "") == group and g["version"] == version and g["kind"] == kind for g in gvks)
+
+
+def errors(obj: Any, kubernetes_version: str) -> list[tuple[str, str]]:
+    """Every schema violation of ``obj`` as (field path, message); empty when valid."""
+    if not isinstance(obj, dict) or not isinstance(obj.get("apiVersion"), str) or not isinstance(obj.get("kind"), str):
+        return [("", "not a Kubernetes object: apiVersion and kind are required strings")]
+    try:
+        validator = _validator(kubernetes_version, obj["apiVersion"], obj["kind"])
+    except SchemaMissing as err:
+        return [("", str(err))]
+    found = []
+    for error in validator.iter_errors(obj):
+        found.append((_path(error.absolute_path), _short(error.message)))
+    return sorted(set(found))
+
+
+def _path(parts) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _short(message: str) -> str:
+    return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 3] + "..."
