@@ -21,6 +21,7 @@ import pydantic
 
 from generator.errors import Finding, SpecError
 from generator.spec import Environment
+from generator.spec.common import DNS_LABEL_PATTERN
 from generator.spec.checks import problems
 from generator.yamlnodes import Mark, dotted, parse
 
@@ -163,6 +164,12 @@ def _at(marks: dict[tuple, Mark], default_file: str, path: tuple, message: str) 
 def _from_pydantic(error: dict, marks: dict, rel: str) -> Finding:
     loc = tuple(error["loc"])
     message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if loc and loc[-1] == "[key]":
+        loc = loc[:-1]
+        message = f"the name {loc[-1]!r}: {message}"
+    if error["type"] == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == DNS_LABEL_PATTERN:
+        message = message.split(": String")[0] + ": " if message.startswith("the name") else ""
+        message += "must be a DNS-1123 label: lowercase letters, digits and '-', starting with a letter, at most 63"
     if error["type"] == "extra_forbidden":
         allowed = _allowed_keys(loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)

@@ -1,0 +1,35 @@
+"""Golden snapshots of the rendered tree: one readable YAML file per spec root and environment.
+
+Update with `pytest --snapshot-update` after reading the diff (never in CI).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import copy_root, root_id, spec_roots
+from generator import pipeline
+from generator.emit import rendered
+from yaml_snapshot import YamlSnapshot
+
+CASES = [
+    pytest.param(root, env, id=f"{root_id(root)}-{env}")
+    for root in spec_roots()
+    for env in sorted(p.stem for p in (root / "environments").glob("*.yaml") if not p.name.startswith("_"))
+]
+
+
+@pytest.mark.parametrize(("spec_root", "env"), CASES)
+def test_rendered_environment_matches_snapshot(spec_root, env, tmp_path, snapshot):
+    result = pipeline.render(copy_root(spec_root, tmp_path / "root"))
+    prefix = f"{rendered.ROOT}/{env}/"
+    files = {path: text for path, text in result.files.items() if path.startswith(prefix)}
+    assert files, f"environment {env} rendered no files"
+    stream = "---\n".join(f"# file: {path}\n{text}" for path, text in sorted(files.items()))
+    assert stream == snapshot.use_extension(YamlSnapshot)
+
+
+@pytest.mark.parametrize("spec_root", spec_roots(), ids=root_id)
+def test_committed_tree_is_what_the_specs_render(spec_root, run_cli):
+    outcome = run_cli("render", "--check", "--root", str(spec_root))
+    assert outcome.code == 0, outcome.err

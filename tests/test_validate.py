@@ -1,0 +1,120 @@
+"""Strict schema validation: every rendered object is valid; invalid ones are rejected with their path;
+kinds without a schema are errors; the vendored CRD files are the upstream ones (one documented patch)."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, root_id, spec_roots
+from generator import pipeline, yamlio
+from generator.validate import schemas
+
+CRDS = REPO / "generator/schemas/crds"
+SHARED = REPO.parent / "shared/schemas/crds"
+
+
+@pytest.mark.parametrize("spec_root", spec_roots(), ids=root_id)
+def test_every_rendered_object_validates(spec_root, run_cli):
+    outcome = run_cli("validate", "--root", str(spec_root))
+    assert outcome.code == 0, outcome.err
+    assert outcome.out.startswith("valid: ")
+    assert int(outcome.out.split()[1]) > 0
+
+
+def _deployment() -> dict:
+    built = pipeline.build(REPO)
+    return copy.deepcopy(next(o for o in built[0].objects if o["kind"] == "Deployment"))
+
+
+def test_unknown_field_is_rejected_with_its_path():
+    bad = _deployment()
+    bad["spec"]["template"]["spec"]["containers"][0]["securityContext"]["privilegd"] = True
+    assert schemas.errors(bad, "1.33") == [
+        ("spec.template.spec.containers[0].securityContext",
+         "Additional properties are not allowed ('privilegd' was unexpected)"),
+    ]
+
+
+def test_wrong_type_is_rejected_with_its_path():
+    bad = _deployment()
+    bad["spec"]["replicas"] = "two"
+    (path, message), = schemas.errors(bad, "1.33")
+    assert path == "spec.replicas"
+    assert "'two' is not of type" in message
+
+
+def test_crd_objects_are_strict_at_the_root_and_in_metadata():
+    built = pipeline.build(REPO)
+    external = copy.deepcopy(next(o for o in built[0].objects if o["kind"] == "ExternalSecret"))
+    assert schemas.errors(external, "1.33") == []
+    external["specc"] = {}
+    external["metadata"]["lables"] = {}
+    external["spec"]["target"]["creationPolicy"] = "Sometimes"
+    found = dict(schemas.errors(external, "1.33"))
+    assert "specc" in found[""]
+    assert "lables" in found["metadata"]
+    assert "'Sometimes' is not one of" in found["spec.target.creationPolicy"]
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}},
+        {"apiVersion": "apps/v1", "kind": "Deploymnt", "metadata": {"name": "w"}},
+        {"apiVersion": "external-secrets.io/v1beta1", "kind": "ExternalSecret", "metadata": {"name": "w"}},
+    ],
+    ids=["unknown-crd", "misspelled-kind", "unserved-version"],
+)
+def test_a_kind_without_schema_is_an_error(obj):
+    (path, message), = schemas.errors(obj, "1.33")
+    assert message.startswith("no schema for")
+
+
+def test_validate_command_reports_a_hand_broken_file_by_path(root, run_cli):
+    assert run_cli("render", "--root", str(root)).code == 0
+    target = root / "rendered/production/production/service-securenexus.yaml"
+    target.write_text(target.read_text().replace("type: ClusterIP", "typ: ClusterIP"), encoding="utf-8")
+    outcome = run_cli("validate", "--root", str(root))
+    assert outcome.code == 1
+    assert outcome.err.startswith("rendered/production/production/service-securenexus.yaml: spec: Additional properties")
+
+
+def test_render_refuses_to_write_invalid_output(root, run_cli, monkeypatch):
+    from generator.build import workloads
+
+    real = workloads.service
+
+    def broken_service(*args):
+        o = real(*args)
+        o["spec"]["ports"][0]["port"] = "eighty"
+        return o
+
+    monkeypatch.setattr(workloads, "service", broken_service)
+    outcome = run_cli("render", "--root", str(root))
+    assert outcome.code == 1
+    assert "rendered/staging/staging/service-securenexus.yaml: spec.ports[0].port: 'eighty' is not of type" in outcome.err
+    assert not (root / "rendered").exists()
+
+
+def _git_blob(path: Path) -> str:
+    data = path.read_bytes()
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def test_vendored_crds_are_the_catalog_files_except_the_documented_patch():
+    sources = (CRDS / "SOURCES.md").read_text()
+    for path in sorted(CRDS.rglob("*.json")):
+        rel = path.relative_to(CRDS).as_posix()
+        assert f"`{rel}`" in sources, f"{rel} is not listed in SOURCES.md"
+        if rel == "monitoring.coreos.com/prometheusrule_v1.json":
+            continue
+        assert f"`{_git_blob(path)}`" in sources, f"{rel} differs from the catalog blob"
+    patched = (CRDS / "monitoring.coreos.com/prometheusrule_v1.json").read_text()
+    original = (SHARED / "monitoring.coreos.com/prometheusrule_v1.json").read_text()
+    assert patched == original.replace("^(?i)(abort|warn)?$", "^(?i:abort|warn)?$") != original
+    json.loads(patched)
