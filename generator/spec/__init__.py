@@ -1,5 +1,6 @@
 """Typed, strict, frozen models of the environment specs (see ``Environment``)."""
 
+from generator.spec.argocd import ArgoCD, Destination, Retry
 from generator.spec.environment import AwsSecretsManager, DnsTarget, Environment, SecretStore
 from generator.spec.service import (
     Autoscaling,
@@ -17,6 +18,7 @@ from generator.spec.service import (
 )
 
 __all__ = [
-    "AwsSecretsManager", "Autoscaling", "Disruption", "DnsTarget", "EgressRule", "Environment", "Image",
-    "IngressRule", "Peer", "Probe", "Probes", "Resources", "SecretSource", "SecretStore", "Service", "Waiver",
+    "ArgoCD", "AwsSecretsManager", "Autoscaling", "Destination", "Disruption", "DnsTarget", "EgressRule",
+    "Environment", "Image", "IngressRule", "Peer", "Probe", "Probes", "Resources", "Retry", "SecretSource",
+    "SecretStore", "Service", "Waiver",
 ]

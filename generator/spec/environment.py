@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
+from generator.spec.argocd import ArgoCD
 from generator.spec.common import DnsLabel, LabelKey, LabelValue, Model
 from generator.spec.service import Service
 
@@ -68,6 +69,9 @@ class Environment(Model):
         default_factory=dict, description="Secret stores, by name, that services' secrets refer to."
     )
     services: dict[DnsLabel, Service] = Field(min_length=1, description="The services, by name.")
+    argocd: ArgoCD | None = Field(
+        None, description="How Argo CD deploys this environment; no ArgoCD objects are generated when unset."
+    )
 
     @model_validator(mode="after")
     def _no_reserved_labels(self) -> "Environment":

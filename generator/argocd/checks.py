@@ -1,0 +1,64 @@
+"""Checks across environments that no single spec can make: the Argo CD folder is not an environment's
+name, the settings that describe the one repository agree everywhere, and no two environments deploy to
+the same cluster namespace (their Applications would fight over the same objects).
+
+Pure functions returning ``Finding``s. A finding about a file name points at line 1 of that file; a
+disagreement between layered settings names the environment file (line unknown, so 0).
+"""
+
+from __future__ import annotations
+
+from generator.argocd.objects import Target
+from generator.errors import Finding
+
+RESERVED = "argocd"
+SHARED = (("repoURL", "repo_url"), ("targetRevision", "target_revision"), ("namespace", "namespace"))
+
+
+def problems(targets: list[Target], sources: dict[str, str], all_envs: list[str]) -> list[Finding]:
+    """Every cross-environment problem; ``sources`` maps environment names to their spec files."""
+    return [*_reserved(sources, all_envs), *_shared(targets, sources), *_shared_destinations(targets, sources)]
+
+
+def _reserved(sources: dict[str, str], all_envs: list[str]) -> list[Finding]:
+    if RESERVED not in all_envs:
+        return []
+    message = (
+        f"the environment name {RESERVED!r} is reserved: rendered/{RESERVED}/ holds the Argo CD objects; "
+        "rename the file"
+    )
+    return [Finding(sources[RESERVED], 1, 1, "", message)]
+
+
+def _shared(targets: list[Target], sources: dict[str, str]) -> list[Finding]:
+    first, found = targets[0], []
+    for target in targets[1:]:
+        for key, attr in SHARED:
+            mine, theirs = getattr(target.settings, attr), getattr(first.settings, attr)
+            if mine != theirs:
+                found.append(_differs(sources, target, first, key, mine, theirs))
+        if target.project != first.project:
+            found.append(_differs(sources, target, first, "project", target.project, first.project))
+    return found
+
+
+def _differs(sources, target: Target, first: Target, key: str, mine, theirs) -> Finding:
+    message = (
+        f"{mine!r} differs from {theirs!r} in {sources[first.env]}; every environment must share it "
+        "(set it once in a shared layer)"
+    )
+    return Finding(sources[target.env], 0, 0, f"argocd.{key}", message)
+
+
+def _shared_destinations(targets: list[Target], sources: dict[str, str]) -> list[Finding]:
+    seen: dict[tuple, str] = {}
+    found = []
+    for target in targets:
+        dest = target.settings.destination
+        key = (dest.name or dest.server, target.namespace)
+        if key in seen:
+            message = f"deploys to namespace {key[1]!r} of {key[0]} like environment {seen[key]!r}"
+            found.append(Finding(sources[target.env], 0, 0, "argocd.destination", message))
+        else:
+            seen[key] = target.env
+    return found
