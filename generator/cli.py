@@ -2,6 +2,7 @@
 
     gitops-gen render [--root DIR] [--check]   write (or, with --check, compare) every generated file
     gitops-gen validate [--root DIR]           validate the committed rendered/ tree strictly
+    gitops-gen diff --base REF [--format F]    what changes, object by object, from REF's specs to the working tree
 
 Exit codes: 0 success; 1 drift or invalid objects; 2 a problem in the specs; 3 a missing tool.
 """
@@ -14,7 +15,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from generator import __version__, fileset, pipeline, yamlio
+from generator import __version__, diff, diff_report, fileset, gitbase, pipeline, yamlio
 from generator.emit import rendered
 from generator.errors import DriftDetected, Finding, GeneratorError, ValidationFailed
 from generator.load import load_root
@@ -30,6 +31,10 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--check", action="store_true", help="write nothing; exit 1 naming every stale file")
     validate = sub.add_parser("validate", help="validate every object under rendered/ against strict schemas")
     validate.add_argument("--root", type=Path, default=Path("."), help="folder holding rendered/ (default: .)")
+    compare = sub.add_parser("diff", help="summarize what changes per environment and object against a git ref")
+    compare.add_argument("--base", required=True, help="git revision to compare with, e.g. origin/main")
+    compare.add_argument("--format", choices=diff_report.FORMATS, default="text", help="output format (default: text)")
+    compare.add_argument("--root", type=Path, default=Path("."), help="folder holding environments/ (default: .)")
     return parser
 
 
@@ -38,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "render":
             return _render(args.root, check=args.check)
+        if args.command == "diff":
+            return _diff(args.root, args.base, args.format)
         return _validate(args.root)
     except GeneratorError as err:
         for line in err.lines():
@@ -83,4 +90,11 @@ def _validate(root: Path) -> int:
     if findings:
         raise ValidationFailed(findings)
     print(f"valid: {count} objects in {len(files)} files")
+    return 0
+
+
+def _diff(root: Path, base: str, fmt: str) -> int:
+    head = pipeline.render(root).files
+    report = diff.compare(gitbase.render_ref(root, base), head, base_label=base, head_label="working tree")
+    print(diff_report.render(report, fmt), end="")
     return 0
