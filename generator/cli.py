@@ -3,6 +3,7 @@
     gitops-gen render [--root DIR] [--check]   write (or, with --check, compare) every generated file
     gitops-gen validate [--root DIR]           validate the committed rendered/ tree strictly
     gitops-gen diff --base REF [--format F]    what changes, object by object, from REF's specs to the working tree
+    gitops-gen reference                       print the spec reference (markdown) generated from the models
 
 Exit codes: 0 success; 1 drift or invalid objects; 2 a problem in the specs; 3 a missing tool.
 """
@@ -19,6 +20,7 @@ from generator import __version__, diff, diff_report, fileset, gitbase, pipeline
 from generator.emit import rendered
 from generator.errors import DriftDetected, Finding, GeneratorError, ValidationFailed
 from generator.load import load_root
+from generator.reference import spec_reference
 from generator.validate import schemas
 
 
@@ -35,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--base", required=True, help="git revision to compare with, e.g. origin/main")
     compare.add_argument("--format", choices=diff_report.FORMATS, default="text", help="output format (default: text)")
     compare.add_argument("--root", type=Path, default=Path("."), help="folder holding environments/ (default: .)")
+    sub.add_parser("reference", help="print the spec reference generated from the models (markdown)")
     return parser
 
 
@@ -45,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
             return _render(args.root, check=args.check)
         if args.command == "diff":
             return _diff(args.root, args.base, args.format)
+        if args.command == "reference":
+            print(spec_reference(), end="")
+            return 0
         return _validate(args.root)
     except GeneratorError as err:
         for line in err.lines():
