@@ -1,0 +1,180 @@
+"""The Kustomize tree: ``base/`` plus ``overlays/<env>/``, which kustomize builds to exactly ``rendered/<env>/``.
+
+Derived from the same built objects as ``rendered``, in four steps, none of which knows a particular field:
+
+1. **Relative identity.** An object in its environment's own namespace (``spec.namespace``) is identified
+   without that namespace, so ``Deployment securenexus`` in staging and in production is one object.
+   Objects in another namespace keep it; cluster-scoped ones have none.
+2. **Base = consensus.** An object goes into ``base/`` when a strict majority of environments have it;
+   its content is the field-by-field majority of their versions (a map key is kept when most versions
+   have it; any other value is the most common one, the earliest environment winning a tie).
+3. **Overlay = difference.** Each overlay loads ``../../base`` and adds: its own objects as ``resources/``;
+   one strategic merge patch per base object it changes (``diff_patch``) or lacks (``$patch: delete``) as
+   ``patches/``; and a ``NamespaceTransformer`` that puts every namespace-less object into the
+   environment's namespace (plus, for a cluster-scoped custom kind kustomize cannot tell apart, a
+   ``PatchTransformer`` that takes that namespace back).
+4. **Files.** One object per file, ``<kind>-<name>.yaml``, in a ``<namespace>/`` or ``_cluster/``
+   sub-folder when the object is not in the environment's own namespace. Every file starts with the
+   generated-file header naming the spec(s) it came from.
+
+No ``images:``, ``replicas:`` or ``namespace:`` shorthands: their cost grows badly with size, and the
+``namespace:`` shorthand also renames Namespace objects.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from generator import patch_keys, yamlio
+from generator.diff_patch import DIRECTIVE, strategic_patch
+from generator.emit.kustomization import Kustomization, Metadata, NamespaceTransformer, Patch, PatchTransformer, Target
+from generator.fileset import header
+
+BASE = "base"
+OVERLAYS = "overlays"
+CLUSTER_DIR = "_cluster"
+KUSTOMIZATION = "kustomization.yaml"
+
+
+@dataclass(frozen=True)
+class Key:
+    """An object's identity across environments; ``namespace`` is "" for the environment's own namespace
+    and None for a cluster-scoped object."""
+
+    api_version: str
+    kind: str
+    namespace: str | None
+    name: str
+
+    def file(self) -> str:
+        folder = CLUSTER_DIR + "/" if self.namespace is None else (f"{self.namespace}/" if self.namespace else "")
+        return f"{folder}{self.kind.lower()}-{self.name}.yaml"
+
+    def stub(self) -> dict:
+        """apiVersion, kind and metadata that pick this object out in a patch."""
+        meta = {"name": self.name, **({"namespace": self.namespace} if self.namespace else {})}
+        return {"apiVersion": self.api_version, "kind": self.kind, "metadata": meta}
+
+
+@dataclass(frozen=True)
+class _Env:
+    name: str
+    source: str
+    home: str
+    version: str
+    objects: dict[Key, dict]
+
+
+def relative(o: dict, home: str) -> tuple[Key, dict]:
+    """The identity of ``o`` and ``o`` itself without its namespace when that is ``home``."""
+    meta = o["metadata"]
+    namespace = meta.get("namespace")
+    if namespace == home:
+        o = {**o, "metadata": {k: v for k, v in meta.items() if k != "namespace"}}
+        namespace = ""
+    return Key(o["apiVersion"], o["kind"], namespace, meta["name"]), o
+
+
+def consensus(values: list[Any]) -> Any:
+    """The field-by-field majority of several versions of one value (see the module docstring)."""
+    if all(isinstance(v, dict) for v in values):
+        keys = list(dict.fromkeys(k for v in values for k in v))
+        return {
+            k: consensus(present)
+            for k in keys
+            if 2 * len(present := [v[k] for v in values if k in v]) > len(values)
+        }
+    counts: dict[str, list] = {}
+    for v in values:
+        counts.setdefault(json.dumps(v, sort_keys=True), []).append(v)
+    return max(counts.values(), key=len)[0]
+
+
+def emit(built) -> dict[str, str]:
+    """Every file of ``base/`` and ``overlays/<env>/`` for the built environments."""
+    envs = [_environment(b) for b in built]
+    if not envs:
+        return {}
+    order = list(dict.fromkeys(k for e in envs for k in e.objects))
+    base = {k: consensus([e.objects[k] for e in envs if k in e.objects]) for k in order if _in_base(k, envs)}
+    all_sources = ", ".join(e.source for e in envs)
+    files = {f"{BASE}/{KUSTOMIZATION}": _kustomization(all_sources, Kustomization(resources=_files(base)))}
+    for key, o in base.items():
+        files[f"{BASE}/{key.file()}"] = _yaml(", ".join(e.source for e in envs if key in e.objects), o)
+    for e in envs:
+        files.update(_overlay(e, base))
+    return files
+
+
+def _environment(b) -> _Env:
+    objects: dict[Key, dict] = {}
+    for o in b.objects:
+        key, o = relative(o, b.env.spec.namespace)
+        if key in objects or any(key.file() == k.file() for k in objects):
+            raise ValueError(f"{b.name}: two objects would be written to {key.file()}")
+        objects[key] = o
+    return _Env(b.name, b.env.source, b.env.spec.namespace, b.env.spec.kubernetes_version, objects)
+
+
+def _in_base(key: Key, envs: list[_Env]) -> bool:
+    return 2 * sum(key in e.objects for e in envs) > len(envs)
+
+
+def _overlay(e: _Env, base: dict[Key, dict]) -> dict[str, str]:
+    root = f"{OVERLAYS}/{e.name}"
+    files: dict[str, str] = {}
+    own = [k for k in e.objects if k not in base]
+    for key in own:
+        files[f"{root}/resources/{key.file()}"] = _yaml(e.source, e.objects[key])
+    patches = []
+    for key, o in base.items():
+        if key not in e.objects:
+            files[f"{root}/patches/{key.file()}"] = _yaml(e.source, {**key.stub(), DIRECTIVE: "delete"})
+        elif e.objects[key] != o:
+            schema = patch_keys.cursor(e.version, key.api_version, key.kind)
+            files[f"{root}/patches/{key.file()}"] = _yaml(e.source, _patch(key, strategic_patch(o, e.objects[key], schema)))
+        else:
+            continue
+        patches.append(Patch(path=f"patches/{key.file()}"))
+    transformers = {f"transformers/{name}": config for name, config in _transformers(e)}
+    for path, config in transformers.items():
+        files[f"{root}/{path}"] = _yaml(e.source, config)
+    resources = ((f"../../{BASE}",) if base else ()) + _files({k: None for k in own}, "resources/")
+    kustomization = Kustomization(resources=tuple(resources), patches=tuple(patches), transformers=tuple(transformers))
+    files[f"{root}/{KUSTOMIZATION}"] = _kustomization(e.source, kustomization)
+    return files
+
+
+def _patch(key: Key, patch: dict) -> dict:
+    stub = key.stub()
+    return {**stub, **patch, "metadata": {**stub["metadata"], **patch.get("metadata", {})}}
+
+
+def _transformers(e: _Env) -> Iterable[tuple[str, dict]]:
+    if any(k.namespace == "" for k in e.objects):
+        meta = Metadata(name="environment-namespace", namespace=e.home)
+        yield "namespace.yaml", NamespaceTransformer(metadata=meta).to_dict()
+    for key in e.objects:
+        if key.namespace is None and not patch_keys.is_builtin(e.version, key.api_version, key.kind):
+            group, _, version = key.api_version.rpartition("/")
+            undo = [{"op": "add", "path": "/metadata/namespace", "value": ""}, {"op": "remove", "path": "/metadata/namespace"}]
+            config = PatchTransformer(
+                metadata=Metadata(name=f"cluster-scoped-{key.kind.lower()}-{key.name}"),
+                target=Target(group=group, version=version, kind=key.kind, name=key.name),
+                patch=json.dumps(undo),
+            )
+            yield f"cluster-scoped-{key.kind.lower()}-{key.name}.yaml", config.to_dict()
+
+
+def _files(objects: dict, prefix: str = "") -> tuple[str, ...]:
+    return tuple(prefix + key.file() for key in objects)
+
+
+def _yaml(source: str, data: dict) -> str:
+    return header(source) + yamlio.dump(data)
+
+
+def _kustomization(source: str, k: Kustomization) -> str:
+    return _yaml(source, k.to_dict())
