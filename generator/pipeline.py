@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from generator.build import build_environment
-from generator.emit import argocd, kustomize, rendered
+from generator.emit import argocd, helm, kustomize, rendered
 from generator.errors import Finding, ValidationFailed
 from generator.load import LoadedEnvironment, load_root
 from generator.validate import schemas
@@ -32,8 +32,8 @@ class BuiltEnvironment:
 
 Emitter = Callable[[list[BuiltEnvironment]], dict[str, str]]
 
-EMITTERS: tuple[Emitter, ...] = (rendered.emit, argocd.emit, kustomize.emit)
-MANAGED: tuple[str, ...] = (rendered.ROOT, kustomize.BASE, kustomize.OVERLAYS)
+EMITTERS: tuple[Emitter, ...] = (rendered.emit, argocd.emit, helm.emit, kustomize.emit)
+MANAGED: tuple[str, ...] = (rendered.ROOT, helm.ROOT, kustomize.BASE, kustomize.OVERLAYS)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ Spec files are not read here but in ``generator.load``, which needs line numbers
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 import yaml
@@ -20,8 +21,19 @@ class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
     """Safe dumper whose multi-line strings become literal blocks."""
 
 
+# Plain scalars that PyYAML writes bare but Go's YAML readers (sigs.k8s.io/yaml in kubectl, Helm, Argo CD)
+# take for a number or a boolean: '1e3', '0o17', '09', 'y', 'n'. They are quoted so every reader sees a string.
+_GO_NUMBER = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?0[bBoOxX][0-9a-fA-F]+")
+_GO_BOOL = frozenset({"y", "Y", "n", "N"})
+
+
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in data else None
+    if "\n" in data:
+        style = "|"
+    elif data in _GO_BOOL or _GO_NUMBER.fullmatch(data.replace("_", "")):
+        style = "'"
+    else:
+        style = None
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 

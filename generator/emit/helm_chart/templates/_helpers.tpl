@@ -1,0 +1,131 @@
+{{/*
+Helpers shared by the templates. Each mirrors one function of generator/build (named in its comment);
+tests/test_helm.py proves the chart renders exactly the objects the builders produce.
+Every value reaches the output through toJson, so no value can change the YAML structure.
+*/}}
+
+{{/* meta.labels: the service it belongs to (when any), the system, and the generator. */}}
+{{- define "gitops.labels" -}}
+{{- if .service }}
+app.kubernetes.io/name: {{ toJson .service }}
+{{- end }}
+app.kubernetes.io/part-of: {{ toJson .system }}
+app.kubernetes.io/managed-by: "gitops-gen"
+{{- end }}
+
+{{/* meta.metadata for a namespaced object: name, namespace, labels. Input: dict root name service. */}}
+{{- define "gitops.metadata" -}}
+name: {{ toJson .name }}
+namespace: {{ toJson .root.Values.namespace }}
+labels:
+  {{- include "gitops.labels" (dict "system" .root.Values.system "service" .service) | nindent 2 }}
+{{- end }}
+
+{{/* Image.reference: repository[:tag][@digest]. */}}
+{{- define "gitops.image" -}}
+{{- .repository }}{{ if .tag }}:{{ .tag }}{{ end }}{{ if .digest }}@{{ .digest }}{{ end }}
+{{- end }}
+
+{{/* workloads.probe, as JSON: httpGet on the probe's port or 'http', and the timings that are set. */}}
+{{- define "gitops.probe" -}}
+{{- $probe := dict "httpGet" (dict "path" .path "port" (.port | default "http")) }}
+{{- range $field := list "initialDelaySeconds" "periodSeconds" "timeoutSeconds" "successThreshold" "failureThreshold" }}
+{{- if hasKey $ $field }}{{ $_ := set $probe $field (get $ $field) }}{{ end }}
+{{- end }}
+{{- toJson $probe }}
+{{- end }}
+
+{{/* A service's secret keys in order, as a JSON list of [variable, property]. Input: one secrets entry. */}}
+{{- define "gitops.secretKeys" -}}
+{{- $pairs := list }}
+{{- range $item := .keys }}
+{{- if kindIs "string" $item }}{{ $pairs = append $pairs (list $item $item) }}
+{{- else }}{{ range $var, $prop := $item }}{{ $pairs = append $pairs (list $var $prop) }}{{ end }}{{ end }}
+{{- end }}
+{{- toJson $pairs }}
+{{- end }}
+
+{{/*
+workloads.pod_template checksum/config: sha256 of Python's json.dumps(dict(sorted(env.items()))), i.e.
+'{"K": "V", ...}' with ASCII-only escapes (non-ASCII as \uXXXX, astral characters as surrogate pairs)
+and '<', '>', '&' left as they are.
+*/}}
+{{- define "gitops.configChecksum" -}}
+{{- $items := list }}
+{{- range $k, $v := . }}
+{{- $items = append $items (printf "%s: %s" (include "gitops.pyJson" $k) (include "gitops.pyJson" $v)) }}
+{{- end }}
+{{- printf "{%s}" (join ", " $items) | sha256sum }}
+{{- end }}
+
+{{- define "gitops.pyJson" -}}
+{{- if regexMatch "^[\\x00-\\x7f]*$" . }}
+{{- include "gitops.asciiJson" . }}
+{{- else }}
+{{- $out := list }}
+{{- range $c := splitList "" . }}
+{{- if regexMatch "^[\\x00-\\x7f]$" $c }}{{ $out = append $out (include "gitops.asciiJson" $c | trimPrefix "\"" | trimSuffix "\"") }}
+{{- else if lt (len $c) 4 }}{{ $out = append $out (printf "%+q" $c | trimAll "\"") }}
+{{- else }}
+{{- $cp := add (mul (mod (index $c 0) 8) 262144) (mul (mod (index $c 1) 64) 4096) (mul (mod (index $c 2) 64) 64) (mod (index $c 3) 64) }}
+{{- $v := sub $cp 65536 }}
+{{- $out = append $out (printf "\\u%04x\\u%04x" (add 55296 (div $v 1024)) (add 56320 (mod $v 1024))) }}
+{{- end }}
+{{- end }}
+{{- printf "\"%s\"" (join "" $out) }}
+{{- end }}
+{{- end }}
+
+{{/* Go's JSON string of ASCII text with its HTML escapes undone (an escaped backslash is set aside first). */}}
+{{- define "gitops.asciiJson" -}}
+{{- toJson . | replace "\\\\" "\x00" | replace "\\u003c" "<" | replace "\\u003e" ">" | replace "\\u0026" "&" | replace "\x00" "\\\\" }}
+{{- end }}
+
+{{/* network.service_edges: every service-to-service allow, deduplicated and sorted, as a JSON list. */}}
+{{- define "gitops.edges" -}}
+{{- $services := .Values.services }}
+{{- $edges := dict }}
+{{- range $name, $svc := $services }}
+{{- range $rule := $svc.ingress }}
+{{- if hasKey $rule.from "service" }}
+{{- $edge := dict "caller" $rule.from.service "callee" $name "ports" ($rule.ports | default (list $svc.port)) "protocols" $rule.protocols }}
+{{- $_ := set $edges (include "gitops.edgeKey" $edge) $edge }}
+{{- end }}
+{{- end }}
+{{- range $rule := $svc.egress }}
+{{- if hasKey $rule.to "service" }}
+{{- $callee := get $services $rule.to.service }}
+{{- $edge := dict "caller" $name "callee" $rule.to.service "ports" ($rule.ports | default (list $callee.port)) "protocols" $rule.protocols }}
+{{- $_ := set $edges (include "gitops.edgeKey" $edge) $edge }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- $sorted := list }}
+{{- range $key := keys $edges | sortAlpha }}{{ $sorted = append $sorted (get $edges $key) }}{{ end }}
+{{- toJson $sorted }}
+{{- end }}
+
+{{/* A sort key that orders edges like Python tuples (caller, callee, ports, protocols). */}}
+{{- define "gitops.edgeKey" -}}
+{{- $ports := list }}{{ range .ports }}{{ $ports = append $ports (printf "%05d" (int .)) }}{{ end }}
+{{- printf "%s %s %s %s" .caller .callee (join "," $ports) (join "," .protocols) }}
+{{- end }}
+
+{{/* network._rule: one peer, every port with every protocol. Input: list direction peer ports protocols. */}}
+{{- define "gitops.rule" -}}
+{{- $ports := list }}
+{{- range $port := index . 2 }}{{ range $proto := index $ 3 }}{{ $ports = append $ports (dict "protocol" $proto "port" $port) }}{{ end }}{{ end }}
+{{- toJson (dict (index . 0) (list (index . 1)) "ports" $ports) }}
+{{- end }}
+
+{{/* network._peer: an IP block, or a namespace (optionally narrowed to pods with given labels). */}}
+{{- define "gitops.peer" -}}
+{{- if hasKey . "cidr" }}
+{{- $block := dict "cidr" .cidr }}{{ if .except }}{{ $_ := set $block "except" .except }}{{ end }}
+{{- toJson (dict "ipBlock" $block) }}
+{{- else }}
+{{- $peer := dict "namespaceSelector" (dict "matchLabels" (dict "kubernetes.io/metadata.name" .namespace)) }}
+{{- if .podLabels }}{{ $_ := set $peer "podSelector" (dict "matchLabels" .podLabels) }}{{ end }}
+{{- toJson $peer }}
+{{- end }}
+{{- end }}

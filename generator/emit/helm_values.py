@@ -1,0 +1,83 @@
+"""The Helm chart's values and their schema, both derived from the spec models.
+
+A ``values-<env>.yaml`` is the environment's validated spec, serialized by alias with every default filled
+in (so templates hold no defaulting logic) and ``None`` dropped (so templates test presence with
+``hasKey``, and 0, "" and [] survive). ``values.schema.json`` is ``Environment``'s JSON schema, so Helm
+rejects an unknown or mistyped key in a values file and names it.
+
+One deliberate difference from the spec: Helm holds values in Go maps, which forget key order, while a
+container's environment and an ExternalSecret's data keep the order the spec gives. So a secret source's
+``keys`` is a list in the values: a name (read from the property of the same name) or a one-entry mapping
+``{VARIABLE: property}``. The schema says the same.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from generator.spec import Environment
+
+_ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+def values(spec: Environment) -> dict[str, Any]:
+    """The values file of one environment: its full spec, defaults filled in, keys lists kept in order."""
+    data = spec.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for service in data["services"].values():
+        for source in service.get("secrets", []):
+            source["keys"] = [var if var == prop else {var: prop} for var, prop in source["keys"].items()]
+    return data
+
+
+def safe_defaults(system: str) -> dict[str, Any]:
+    """``values.yaml``: no services, so the chart alone renders nothing until a values-<env>.yaml is given.
+
+    Only keys every values-<env>.yaml sets again: Helm merges maps key by key, so a default map here
+    would leak keys into environments that do not have them.
+    """
+    return {"system": system, "namespace": system, "services": {}}
+
+
+def schema() -> dict[str, Any]:
+    """``values.schema.json``: the spec's JSON schema, with the two changes the values need.
+
+    - ``services`` may be empty (the safe defaults); every other constraint stays.
+    - A mapping whose keys are constrained by a pattern also rejects keys that do not match it (the JSON
+      schema Pydantic writes would let them through unchecked), so a misspelled service name is an error.
+    """
+    result = copy.deepcopy(Environment.model_json_schema(by_alias=True))
+    _close_pattern_maps(result)
+    result["properties"]["services"].pop("minProperties", None)
+    keys = result["$defs"]["SecretSource"]["properties"]["keys"]
+    result["$defs"]["SecretSource"]["properties"]["keys"] = {
+        "description": keys["description"] + " In Helm values, always a list (Go maps forget order): a name, "
+        "or a one-entry mapping {VARIABLE: property}.",
+        "type": "array",
+        "minItems": 1,
+        "items": {
+            "anyOf": [
+                {"type": "string", "pattern": _ENV_NAME},
+                {
+                    "type": "object",
+                    "minProperties": 1,
+                    "maxProperties": 1,
+                    "patternProperties": {_ENV_NAME: {"type": "string", "minLength": 1}},
+                    "additionalProperties": False,
+                },
+            ]
+        },
+    }
+    return result
+
+
+def _close_pattern_maps(node: Any) -> None:
+    if isinstance(node, dict):
+        if "patternProperties" in node and "additionalProperties" not in node:
+            node["additionalProperties"] = False
+        for value in node.values():
+            _close_pattern_maps(value)
+    elif isinstance(node, list):
+        for value in node:
+            _close_pattern_maps(value)
+
