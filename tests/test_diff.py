@@ -88,7 +88,7 @@ def test_uncommitted_work_is_compared_too(two_commits, run_cli):
 
 def test_no_change_says_so(two_commits, run_cli):
     result = run_cli("diff", "--base", "HEAD", "--root", str(two_commits), "--format", "markdown")
-    assert "No object changes in 3 environment(s)" in result.out
+    assert "No object changes in the 3 folder(s) of `rendered/`" in result.out
 
 
 def test_a_ref_without_specs_makes_everything_added(root, run_cli):
