@@ -53,14 +53,14 @@ def _value(base: Any, target: Any, schema: Cursor) -> Any:
         key = schema.merge_key()
         if key is None:
             return target
-        if _keyed(base, key) and _keyed(target, key):
+        if keyed(base, key) and keyed(target, key):
             return _merge_list(base, target, key, schema.item())
         if all(isinstance(element, dict) for element in target):
             return [{DIRECTIVE: "replace"}, *target]
     return target
 
 
-def _keyed(elements: list, key: str) -> bool:
+def keyed(elements: list, key: str) -> bool:
     """Every element is a map holding ``key`` with a scalar value, and no two share it."""
     values = [e.get(key) if isinstance(e, dict) else None for e in elements]
     scalar = all(isinstance(v, (str, int, float, bool)) for v in values)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from generator import patch_keys, yamlio
-from generator.diff_patch import DIRECTIVE, strategic_patch
+from generator.diff_patch import DIRECTIVE, keyed, strategic_patch
 from generator.emit.kustomization import Kustomization, Metadata, NamespaceTransformer, Patch, PatchTransformer, Target
 from generator.fileset import header
 
@@ -77,15 +77,32 @@ def relative(o: dict, home: str) -> tuple[Key, dict]:
     return Key(o["apiVersion"], o["kind"], namespace, meta["name"]), o
 
 
-def consensus(values: list[Any]) -> Any:
+def consensus(values: list[Any], schema: patch_keys.Cursor) -> Any:
     """The field-by-field majority of several versions of one value (see the module docstring)."""
     if all(isinstance(v, dict) for v in values):
         keys = list(dict.fromkeys(k for v in values for k in v))
         return {
-            k: consensus(present)
+            k: consensus(present, schema.field(k))
             for k in keys
             if 2 * len(present := [v[k] for v in values if k in v]) > len(values)
         }
+    key = schema.merge_key() if all(isinstance(v, list) for v in values) else None
+    if key and all(keyed(v, key) for v in values):
+        return _list_consensus(values, key, schema.item())
+    return _most_common(values)
+
+
+def _list_consensus(values: list[list[dict]], key: str, item: patch_keys.Cursor) -> list[dict]:
+    """A merge-keyed list: the elements most versions have, each the majority of its versions, in the
+    most common order (else the order they are first seen in)."""
+    seen = list(dict.fromkeys(e[key] for v in values for e in v))
+    kept = [k for k in seen if 2 * sum(any(e[key] == k for e in v) for v in values) > len(values)]
+    orders = [[e[key] for e in v if e[key] in kept] for v in values]
+    order = next((o for o in [_most_common(orders)] if sorted(map(str, o)) == sorted(map(str, kept))), kept)
+    return [consensus([e for v in values for e in v if e[key] == k], item) for k in order]
+
+
+def _most_common(values: list[Any]) -> Any:
     counts: dict[str, list] = {}
     for v in values:
         counts.setdefault(json.dumps(v, sort_keys=True), []).append(v)
@@ -98,7 +115,7 @@ def emit(built) -> dict[str, str]:
     if not envs:
         return {}
     order = list(dict.fromkeys(k for e in envs for k in e.objects))
-    base = {k: consensus([e.objects[k] for e in envs if k in e.objects]) for k in order if _in_base(k, envs)}
+    base = {k: _base_object(k, envs) for k in order if _in_base(k, envs)}
     all_sources = ", ".join(e.source for e in envs)
     files = {f"{BASE}/{KUSTOMIZATION}": _kustomization(all_sources, Kustomization(resources=_files(base)))}
     for key, o in base.items():
@@ -116,6 +133,11 @@ def _environment(b) -> _Env:
             raise ValueError(f"{b.name}: two objects would be written to {key.file()}")
         objects[key] = o
     return _Env(b.name, b.env.source, b.env.spec.namespace, b.env.spec.kubernetes_version, objects)
+
+
+def _base_object(key: Key, envs: list[_Env]) -> dict:
+    schema = patch_keys.cursor(envs[0].version, key.api_version, key.kind)
+    return consensus([e.objects[key] for e in envs if key in e.objects], schema)
 
 
 def _in_base(key: Key, envs: list[_Env]) -> bool:
