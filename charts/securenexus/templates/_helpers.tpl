@@ -2,22 +2,22 @@
 {{/*
 Helpers shared by the templates. Each mirrors one function of generator/build (named in its comment);
 tests/test_helm.py proves the chart renders exactly the objects the builders produce.
-Every value reaches the output through toJson, so no value can change the YAML structure.
+Every value reaches the output through "gitops.json" (toJson, YAML-safe), so no value can change the YAML structure.
 */}}
 
 {{/* meta.labels: the service it belongs to (when any), the system, and the generator. */}}
 {{- define "gitops.labels" -}}
 {{- if .service }}
-app.kubernetes.io/name: {{ toJson .service }}
+app.kubernetes.io/name: {{ include "gitops.json" .service }}
 {{- end }}
-app.kubernetes.io/part-of: {{ toJson .system }}
+app.kubernetes.io/part-of: {{ include "gitops.json" .system }}
 app.kubernetes.io/managed-by: "gitops-gen"
 {{- end }}
 
 {{/* meta.metadata for a namespaced object: name, namespace, labels. Input: dict root name service. */}}
 {{- define "gitops.metadata" -}}
-name: {{ toJson .name }}
-namespace: {{ toJson .root.Values.namespace }}
+name: {{ include "gitops.json" .name }}
+namespace: {{ include "gitops.json" .root.Values.namespace }}
 labels:
   {{- include "gitops.labels" (dict "system" .root.Values.system "service" .service) | nindent 2 }}
 {{- end }}
@@ -33,7 +33,7 @@ labels:
 {{- range $field := list "initialDelaySeconds" "periodSeconds" "timeoutSeconds" "successThreshold" "failureThreshold" }}
 {{- if hasKey $ $field }}{{ $_ := set $probe $field (get $ $field) }}{{ end }}
 {{- end }}
-{{- toJson $probe }}
+{{- include "gitops.json" $probe }}
 {{- end }}
 
 {{/* A service's secret keys in order, as a JSON list of [variable, property]. Input: one secrets entry. */}}
@@ -48,7 +48,7 @@ labels:
 
 {{/*
 workloads.pod_template checksum/config: sha256 of Python's json.dumps(dict(sorted(env.items()))), i.e.
-'{"K": "V", ...}' with ASCII-only escapes (non-ASCII as \uXXXX, astral characters as surrogate pairs)
+'{"K": "V", ...}' with ASCII-only escapes (DEL and non-ASCII as \uXXXX, astral ones as surrogate pairs)
 and '<', '>', '&' left as they are.
 */}}
 {{- define "gitops.configChecksum" -}}
@@ -60,20 +60,29 @@ and '<', '>', '&' left as they are.
 {{- end }}
 
 {{- define "gitops.pyJson" -}}
-{{- if regexMatch "^[\\x00-\\x7f]*$" . }}
+{{- if regexMatch "^[\\x00-\\x7e]*$" . }}
 {{- include "gitops.asciiJson" . }}
 {{- else }}
 {{- $out := list }}
 {{- range $c := splitList "" . }}
-{{- if regexMatch "^[\\x00-\\x7f]$" $c }}{{ $out = append $out (include "gitops.asciiJson" $c | trimPrefix "\"" | trimSuffix "\"") }}
-{{- else if lt (len $c) 4 }}{{ $out = append $out (printf "%+q" $c | trimAll "\"") }}
-{{- else }}
-{{- $cp := add (mul (mod (index $c 0) 8) 262144) (mul (mod (index $c 1) 64) 4096) (mul (mod (index $c 2) 64) 64) (mod (index $c 3) 64) }}
-{{- $v := sub $cp 65536 }}
+{{- if regexMatch "^[\\x00-\\x7e]$" $c }}{{ $out = append $out (include "gitops.asciiJson" $c | trimPrefix "\"" | trimSuffix "\"") }}
+{{- else if eq (len $c) 4 }}
+{{- $v := sub (include "gitops.codePoint" $c | int) 65536 }}
 {{- $out = append $out (printf "\\u%04x\\u%04x" (add 55296 (div $v 1024)) (add 56320 (mod $v 1024))) }}
+{{- else }}{{ $out = append $out (printf "\\u%04x" (include "gitops.codePoint" $c | int)) }}
 {{- end }}
 {{- end }}
 {{- printf "\"%s\"" (join "" $out) }}
+{{- end }}
+{{- end }}
+
+{{/* The code point of one UTF-8 encoded character, decoded from its bytes. */}}
+{{- define "gitops.codePoint" -}}
+{{- $c := . }}
+{{- if eq (len $c) 1 }}{{ index $c 0 }}
+{{- else if eq (len $c) 2 }}{{ add (mul (mod (index $c 0) 32) 64) (mod (index $c 1) 64) }}
+{{- else if eq (len $c) 3 }}{{ add (mul (mod (index $c 0) 16) 4096) (mul (mod (index $c 1) 64) 64) (mod (index $c 2) 64) }}
+{{- else }}{{ add (mul (mod (index $c 0) 8) 262144) (mul (mod (index $c 1) 64) 4096) (mul (mod (index $c 2) 64) 64) (mod (index $c 3) 64) }}
 {{- end }}
 {{- end }}
 
@@ -129,4 +138,21 @@ and '<', '>', '&' left as they are.
 {{- if .podLabels }}{{ $_ := set $peer "podSelector" (dict "matchLabels" .podLabels) }}{{ end }}
 {{- toJson $peer }}
 {{- end }}
+{{- end }}
+
+{{/*
+toJson made safe for YAML readers: Go's JSON leaves DEL, the C1 controls (NEL is a YAML line break) and
+U+FFFE/U+FFFF raw, which YAML forbids or folds; they become \uXXXX escapes. Every output value goes here.
+*/}}
+{{- define "gitops.json" -}}
+{{- $json := toJson . }}
+{{- if regexMatch "[\\x7f-\\x{9f}\\x{fffe}\\x{ffff}]" $json }}
+{{- $out := list }}
+{{- range $c := splitList "" $json }}
+{{- if regexMatch "^[\\x7f-\\x{9f}\\x{fffe}\\x{ffff}]$" $c }}
+{{- $out = append $out (printf "\\u%04x" (include "gitops.codePoint" $c | int)) }}
+{{- else }}{{ $out = append $out $c }}{{ end }}
+{{- end }}
+{{- join "" $out }}
+{{- else }}{{ $json }}{{ end }}
 {{- end }}

@@ -1,0 +1,89 @@
+"""Helpers of the Helm tests: spec roots of the repository, rendering a root into a temporary folder, the
+objects of a rendered/<env>/ tree and of a `helm template` run, keyed for comparison, and a readable diff."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from generator import fileset, pipeline, toolchain, yamlio
+from generator.emit import helm
+
+REPO = Path(__file__).resolve().parent.parent
+
+Key = tuple[str, str, str, str]
+
+
+def spec_roots() -> list[Path]:
+    """The repository root and every examples/<system>/ holding environments/."""
+    return [REPO, *sorted(p.parent for p in REPO.glob("examples/*/environments") if p.is_dir())]
+
+
+def root_id(root: Path) -> str:
+    return "repo" if root == REPO else root.relative_to(REPO).as_posix()
+
+
+def render_into(specs: Path, target: Path) -> tuple[Path, pipeline.Result]:
+    """Copy ``specs``/environments to ``target`` and render every tree there."""
+    shutil.copytree(specs / "environments", target / "environments")
+    result = pipeline.render(target)
+    fileset.apply(target, fileset.plan(target, result.files, pipeline.MANAGED))
+    return target, result
+
+
+def chart_dir(root: Path, result: pipeline.Result) -> Path:
+    return root / helm.ROOT / helm.chart_name(list(result.built))
+
+
+def key(o: dict) -> Key:
+    meta = o["metadata"]
+    return (o["apiVersion"], o["kind"], meta.get("namespace", ""), meta["name"])
+
+
+def keyed(documents) -> dict[Key, dict]:
+    objects: dict[Key, dict] = {}
+    for document in documents:
+        if document is None:
+            continue
+        assert key(document) not in objects, f"{key(document)} appears twice"
+        objects[key(document)] = document
+    return objects
+
+
+def rendered_objects(root: Path, env: str) -> dict[Key, dict]:
+    files = sorted((root / "rendered" / env).rglob("*.yaml"))
+    assert files, f"nothing under rendered/{env}"
+    return keyed(d for p in files for d in yamlio.load_all(p.read_text(encoding="utf-8")))
+
+
+def helm_objects(chart: Path, env: str) -> dict[Key, dict]:
+    text = toolchain.helm_template(chart, chart / f"values-{env}.yaml", chart.name)
+    return keyed(yamlio.load_all(text))
+
+
+def differences(got: dict[Key, dict], want: dict[Key, dict]) -> list[str]:
+    """Every difference, as 'object: field path: helm value != rendered value'."""
+    found = [f"{k}: only in helm output" for k in sorted(got.keys() - want.keys())]
+    found += [f"{k}: missing from helm output" for k in sorted(want.keys() - got.keys())]
+    for k in sorted(got.keys() & want.keys()):
+        found += [f"{k}: {path}: {g!r} != {w!r}" for path, g, w in _diff(got[k], want[k], "")]
+    return found
+
+
+def _diff(got: Any, want: Any, path: str):
+    if isinstance(got, dict) and isinstance(want, dict):
+        for k in sorted(got.keys() | want.keys(), key=str):
+            yield from _diff(got.get(k, "<absent>"), want.get(k, "<absent>"), f"{path}.{k}")
+    elif isinstance(got, list) and isinstance(want, list) and len(got) == len(want):
+        for i, (g, w) in enumerate(zip(got, want)):
+            yield from _diff(g, w, f"{path}[{i}]")
+    elif got != want or type(got) is not type(want):
+        yield path or ".", got, want
+
+
+def assert_equivalent(root: Path, chart: Path, envs) -> None:
+    problems = []
+    for env in envs:
+        problems += [f"{env}: {d}" for d in differences(helm_objects(chart, env), rendered_objects(root, env))]
+    assert not problems, "helm template differs from rendered/:\n" + "\n".join(problems[:40])
