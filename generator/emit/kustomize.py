@@ -6,8 +6,9 @@ Derived from the same built objects as ``rendered``, in four steps, none of whic
    without that namespace, so ``Deployment securenexus`` in staging and in production is one object.
    Objects in another namespace keep it; cluster-scoped ones have none.
 2. **Base = consensus.** An object goes into ``base/`` when a strict majority of environments have it;
-   its content is the field-by-field majority of their versions (a map key is kept when most versions
-   have it; any other value is the most common one, the earliest environment winning a tie).
+   its content is the field-by-field majority of their versions (a map key, or an element of a list the
+   schema merges by key, is kept when most versions have it; any other value is the most common one, the
+   earliest environment winning a tie).
 3. **Overlay = difference.** Each overlay loads ``../../base`` and adds: its own objects as ``resources/``;
    one strategic merge patch per base object it changes (``diff_patch``) or lacks (``$patch: delete``) as
    ``patches/``; and a ``NamespaceTransformer`` that puts every namespace-less object into the
