@@ -21,7 +21,7 @@ from generator.emit import rendered
 from generator.errors import DriftDetected, Finding, GeneratorError, ValidationFailed
 from generator.load import load_root
 from generator.reference import spec_reference
-from generator.validate import schemas
+from generator.validate import policies, schemas
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -93,6 +93,7 @@ def _validate(root: Path) -> int:
         for document in documents:
             count += 1
             findings += [Finding(rel, 0, 0, p, m) for p, m in schemas.errors(document, version)]
+            findings += [Finding(rel, 0, 0, p, f"PSS restricted: {m}") for p, m in policies.restricted_violations(document)]
     if findings:
         raise ValidationFailed(findings)
     print(f"valid: {count} objects in {len(files)} files")

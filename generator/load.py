@@ -124,7 +124,7 @@ class _Reader:
             spec = Environment.model_validate(data)
         except pydantic.ValidationError as err:
             return [_from_pydantic(error, marks, rel) for error in err.errors()]
-        found = [_at(marks, rel, path, message) for path, message in problems(spec)]
+        found = [_at(marks, rel, path, message) for path, message in problems(spec, name)]
         return found or LoadedEnvironment(name=name, source=rel, layers=layers, spec=spec)
 
 

@@ -18,7 +18,11 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
-    """Safe dumper whose multi-line strings become literal blocks."""
+    """Safe dumper whose multi-line strings become literal blocks and that never writes anchors or aliases
+    (a value shared by two places in a builder's output is written out twice)."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
 
 
 # Plain scalars that PyYAML writes bare but Go's YAML readers (sigs.k8s.io/yaml in kubectl, Helm, Argo CD)

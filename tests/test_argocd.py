@@ -135,31 +135,33 @@ def test_the_strict_schema_refuses_a_field_argo_cd_does_not_know(root):
     [
         pytest.param(
             "production.yaml", "argocd:\n  source: flux\n",
-            "environments/production.yaml:18:3: argocd.source: Input should be 'rendered', 'kustomize' or 'helm'",
+            "environments/production.yaml:{line}:3: argocd.source: Input should be 'rendered', 'kustomize' or 'helm'",
             id="unknown-source",
         ),
         pytest.param(
             "staging.yaml", "argocd:\n  destination:\n    name: other\n",
-            "environments/staging.yaml:12:3: argocd.destination: give exactly one of name, server",
+            "environments/staging.yaml:{line}:3: argocd.destination: give exactly one of name, server",
             id="name-and-server",
         ),
         pytest.param(
             "uat.yaml", "argocd:\n  autosync: false\n",
-            "environments/uat.yaml:12:3: argocd.autosync: unknown field 'autosync'; did you mean 'autoSync'?",
+            "environments/uat.yaml:{line}:3: argocd.autosync: unknown field 'autosync'; did you mean 'autoSync'?",
             id="misspelt-field",
         ),
         pytest.param(
             "uat.yaml", "argocd:\n  repoURL: ftp://example.com/repo\n",
-            "environments/uat.yaml:12:3: argocd.repoURL: String should match pattern",
+            "environments/uat.yaml:{line}:3: argocd.repoURL: String should match pattern",
             id="bad-repo-url",
         ),
     ],
 )
 def test_spec_errors_name_file_line_and_field(root, run_cli, env_file, text, expected):
+    # the faulty key is on the second appended line
+    line = len((root / "environments" / env_file).read_text(encoding="utf-8").splitlines()) + 2
     append(root, env_file, text)
     result = run_cli("render", "--root", str(root))
     assert result.code == 2
-    assert expected in result.err
+    assert expected.format(line=line) in result.err, result.err
     assert not (root / "rendered").exists()
 
 

@@ -37,16 +37,21 @@ def test_reports_exactly_the_changed_objects_and_fields(two_commits, run_cli):
     result = run_cli("diff", "--base", "HEAD~1", "--root", str(two_commits))
     assert result.code == 0, result.err
     lines = result.out.splitlines()
-    assert lines[0] == f"HEAD~1 -> working tree: 2 changed, 0 added, {len(base_uat) + 1} removed"
+    assert lines[0] == f"HEAD~1 -> working tree: 3 changed, 0 added, {len(base_uat) + 1} removed"
     assert lines[1:5] == [
         "argocd",
         "  ~ AppProject argocd/securenexus: spec.destinations",
         "  - Application argocd/securenexus-uat",
         "production",
     ]
-    assert lines[5] == "  ~ Deployment production/securenexus: spec.replicas"
-    assert lines[6] == "uat"
-    removed = sorted(line.strip() for line in lines[7:] if line.startswith("  - "))
+    # the quota is computed from the replicas, so it follows them
+    assert lines[5:7] == [
+        '  ~ ResourceQuota production/compute: spec.hard["requests.cpu"], spec.hard["requests.memory"], '
+        'spec.hard["limits.cpu"], spec.hard["limits.memory"], spec.hard.pods',
+        "  ~ Rollout production/securenexus: spec.replicas",
+    ]
+    assert lines[7] == "uat"
+    removed = sorted(line.strip() for line in lines[8:] if line.startswith("  - "))
     expected = sorted(f"- {o['kind']} " + "/".join(filter(None, [o["metadata"].get("namespace"), o["metadata"]["name"]]))
                       for o in base_uat)
     assert removed == expected
@@ -66,7 +71,7 @@ def test_markdown_summary_is_one_marked_comment(two_commits, run_cli):
     assert result.code == 0, result.err
     text = result.out
     assert text.startswith(diff_report.MARKER + "\n### gitops-gen diff: `HEAD~1` → working tree\n")
-    assert "| changed | Deployment `production/securenexus` | `spec.replicas` |" in text
+    assert "| changed | Rollout `production/securenexus` | `spec.replicas` |" in text
     assert "| removed | Application `argocd/securenexus-uat` |  |" in text
     assert "Unchanged: `staging`." in text
     assert text.count("#### ") == 3  # argocd, production, uat

@@ -70,12 +70,15 @@ def test_removed_objects_are_pruned_and_hand_written_files_kept(root, run_cli):
     assert run_cli("render", "--root", str(root)).code == 0
     notes = root / "rendered/staging/NOTES.md"
     notes.write_text("hand-written, not generated\n", encoding="utf-8")
-    production = root / "environments/production.yaml"
-    production.write_text(production.read_text().replace("    disruption:\n      minAvailable: 1\n", ""))
+    staging = root / "environments/staging.yaml"
+    assert (root / "rendered/staging/staging/ingress-securenexus.yaml").exists()
+    text = staging.read_text()
+    expose = text[text.index("    expose:\n"):text.index("    env:\n")]
+    staging.write_text(text.replace(expose, ""), encoding="utf-8")
     (root / "environments/uat.yaml").unlink()
     outcome = run_cli("render", "--root", str(root))
-    assert outcome.code == 0
-    assert not (root / "rendered/production/production/poddisruptionbudget-securenexus.yaml").exists()
+    assert outcome.code == 0, outcome.err
+    assert not (root / "rendered/staging/staging/ingress-securenexus.yaml").exists()
     assert not (root / "rendered/uat").exists()  # files and their emptied folders
     assert notes.read_text() == "hand-written, not generated\n"
     assert (root / DEPLOYMENT).exists()

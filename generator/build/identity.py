@@ -8,9 +8,12 @@ from generator.build.meta import Context, metadata, obj
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 
 
-def service_account(ctx: Context, name: str, role_arn: str | None, *, service: str | None = None) -> dict:
+def service_account(
+    ctx: Context, name: str, role_arn: str | None, *, service: str | None = None, api_access: bool = False
+) -> dict:
+    """Mounts its token only for a service granted API access (see ``generator.build.access``)."""
     annotations = {IRSA_ANNOTATION: role_arn} if role_arn else None
     return obj(
         "v1", "ServiceAccount", metadata(name, ctx, service=service, annotations=annotations),
-        automountServiceAccountToken=False,
+        automountServiceAccountToken=api_access,
     )

@@ -1,5 +1,6 @@
 """NetworkPolicies: one default-deny (ingress and egress) per namespace, then one policy per service that
-allows exactly what the spec names. A service-to-service allow declared on either side (the caller's
+allows exactly what the spec names: its ingress and egress rules, the ingress controller on the
+service port when the service is exposed, and Prometheus on the metrics port. A service-to-service allow declared on either side (the caller's
 egress or the callee's ingress) is written on both sides, so the two policies can never disagree."""
 
 from __future__ import annotations
@@ -48,6 +49,13 @@ def service_policy(ctx: Context, name: str, edges: list[Edge]) -> dict:
     ingress = [
         _rule("from", _peer(ctx, r.from_), r.ports, r.protocols) for r in svc.ingress if not r.from_.service
     ] + [_rule("from", _service_peer(e.caller), e.ports, e.protocols) for e in edges if e.callee == name]
+    if svc.expose:
+        controller = ctx.spec.ingress_controller
+        peer = _namespace_peer(controller.namespace, controller.pod_labels)
+        ingress.append(_rule("from", peer, [svc.port], ["TCP"]))
+    if svc.metrics:
+        peer = _namespace_peer(svc.metrics.scrape_namespace, {})
+        ingress.append(_rule("from", peer, [svc.metrics_port or svc.port], ["TCP"]))
     egress = [_rule("to", _peer(ctx, r.to), r.ports, r.protocols) for r in svc.egress if not r.to.service] + [
         _rule("to", _service_peer(e.callee), e.ports, e.protocols) for e in edges if e.caller == name
     ]
@@ -77,7 +85,11 @@ def _service_peer(service: str) -> dict:
 def _peer(ctx: Context, peer: Peer) -> dict:
     if peer.cidr is not None:
         return {"ipBlock": xdict(cidr=peer.cidr, **{"except": list(peer.except_) or None})}
-    result = {"namespaceSelector": {"matchLabels": {NAMESPACE_LABEL: peer.namespace}}}
-    if peer.pod_labels:
-        result["podSelector"] = {"matchLabels": dict(sorted(peer.pod_labels.items()))}
+    return _namespace_peer(peer.namespace, peer.pod_labels or {})
+
+
+def _namespace_peer(namespace: str, pod_labels: dict[str, str]) -> dict:
+    result = {"namespaceSelector": {"matchLabels": {NAMESPACE_LABEL: namespace}}}
+    if pod_labels:
+        result["podSelector"] = {"matchLabels": dict(sorted(pod_labels.items()))}
     return result

@@ -1,5 +1,6 @@
-"""Secrets by reference only: SecretStores (with their IRSA ServiceAccount), one ExternalSecret per service
-that syncs the keys it names into a Secret of the same name, and the secretKeyRef variables that read it.
+"""Secrets by reference only: SecretStores (AWS with its IRSA ServiceAccount, or Vault with the
+ServiceAccount it logs in as), one ExternalSecret per service that syncs the keys it names into one Secret,
+and the secretKeyRef variables or read-only files that read it.
 No secret value ever appears in a spec or a manifest."""
 
 from __future__ import annotations
@@ -16,27 +17,47 @@ def secret_name(service: str) -> str:
 
 
 def secret_env(name: str, svc: Service) -> list[dict]:
-    """One env var per secret key, read from the service's synced Secret."""
+    """One env var per secret key of the sources that are not mounted, read from the synced Secret."""
     return [
         {"name": key, "valueFrom": {"secretKeyRef": {"name": secret_name(name), "key": key}}}
         for source in svc.secrets
+        if source.mount_path is None
         for key in source.keys
     ]
+
+
+def secret_volumes(name: str, svc: Service) -> tuple[list[dict], list[dict]]:
+    """Volumes and read-only mounts for the sources mounted as files (one file per key)."""
+    volumes, mounts = [], []
+    for index, source in enumerate(svc.secrets):
+        if source.mount_path is None:
+            continue
+        volume = f"secret-{index}"
+        items = [{"key": key, "path": key} for key in source.keys]
+        volumes.append({"name": volume, "secret": {"secretName": secret_name(name), "items": items}})
+        mounts.append({"name": volume, "mountPath": source.mount_path, "readOnly": True})
+    return volumes, mounts
 
 
 def secret_store(ctx: Context, name: str, store: SecretStore) -> list[dict]:
     """The store object and, when it has an IRSA role, the ServiceAccount it authenticates as."""
     if not store.create:
         return []
-    aws = store.aws
-    objects = []
-    auth = None
-    if aws.role_arn:
-        objects.append(service_account(ctx, name, aws.role_arn))
-        ref = xdict(name=name, namespace=ctx.namespace if store.kind == "ClusterSecretStore" else None)
-        auth = {"jwt": {"serviceAccountRef": ref}}
-    provider = {"aws": xdict(service=aws.service, region=aws.region, auth=auth)}
     namespaced = store.kind == "SecretStore"
+    ref = xdict(name=name, namespace=None if namespaced else ctx.namespace)
+    objects = []
+    if store.vault:
+        v = store.vault
+        objects.append(service_account(ctx, name, None))
+        auth = {"kubernetes": {"mountPath": v.auth_mount_path, "role": v.role, "serviceAccountRef": ref}}
+        provider = {"vault": {"server": v.server, "path": v.path, "version": v.version, "auth": auth}}
+    else:
+        aws = store.aws
+        auth = None
+        if aws.role_arn:
+            objects.append(service_account(ctx, name, aws.role_arn))
+            auth = {"jwt": {"serviceAccountRef": ref}}
+        provider = {"aws": xdict(service=aws.service, region=aws.region, auth=auth)}
     objects.append(obj(ESO_API, store.kind, metadata(name, ctx, namespaced=namespaced), spec={"provider": provider}))
     return objects
 

@@ -1,4 +1,5 @@
-"""The objects that run one service: ConfigMap, Deployment and Service.
+"""The pieces that run one service: its ConfigMap, pod template and Service (the workload object around
+the pod template is ``generator.build.delivery``'s).
 
 The pod template carries the hardened defaults: non-root identity, RuntimeDefault seccomp, no privilege
 escalation, every capability dropped, a read-only root with emptyDir volumes for the writable paths, no
@@ -12,7 +13,8 @@ import json
 import re
 
 from generator.build.meta import Context, metadata, obj, selector, xdict
-from generator.build.secrets import secret_env
+from generator.build.monitoring import pod_annotations
+from generator.build.secrets import secret_env, secret_volumes
 from generator.spec import Probe, Service
 
 def config_map(ctx: Context, name: str, svc: Service) -> dict | None:
@@ -26,32 +28,28 @@ def config_name(service: str) -> str:
     return f"{service}-env"
 
 
-def deployment(ctx: Context, name: str, svc: Service) -> dict:
-    """A Deployment with a zero-downtime rolling update; no replica count when an HPA owns it."""
-    annotations = waiver_annotations(svc)
-    spec = xdict(
-        replicas=None if svc.autoscaling else svc.replicas,
-        selector={"matchLabels": selector(name)},
-        strategy={"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
-        template=pod_template(ctx, name, svc),
-    )
-    return obj("apps/v1", "Deployment", metadata(name, ctx, service=name, annotations=annotations), spec=spec)
+TOKEN_MOUNT_CHECK = "CKV_K8S_38"
 
 
 def waiver_annotations(svc: Service) -> dict[str, str]:
-    """checkov.io/skipN annotations, one per waiver, in spec order."""
-    return {f"checkov.io/skip{i}": f"{w.check}={w.reason}" for i, w in enumerate(svc.waivers, start=1)}
+    """checkov.io/skipN annotations, one per waiver in spec order; API access adds its token-mount reason."""
+    waivers = [(w.check, w.reason) for w in svc.waivers]
+    if svc.access and all(check != TOKEN_MOUNT_CHECK for check, _ in waivers):
+        waivers.append((TOKEN_MOUNT_CHECK, svc.access.reason))
+    return {f"checkov.io/skip{i}": f"{check}={reason}" for i, (check, reason) in enumerate(waivers, start=1)}
 
 
 def pod_template(ctx: Context, name: str, svc: Service) -> dict:
     sec = svc.security
-    annotations = None
+    annotations = pod_annotations(svc)
     if svc.env:
         digest = hashlib.sha256(json.dumps(dict(sorted(svc.env.items()))).encode()).hexdigest()
-        annotations = {"checksum/config": digest}
+        annotations = {"checksum/config": digest, **annotations}
+    secret_vols, _ = secret_volumes(name, svc)
+    volumes = [{"name": volume_name(p), "emptyDir": {}} for p in sec.writable_paths] + secret_vols
     pod_spec = xdict(
         serviceAccountName=name,
-        automountServiceAccountToken=False,
+        automountServiceAccountToken=svc.access is not None,
         securityContext={
             "runAsNonRoot": True,
             "runAsUser": sec.run_as_user,
@@ -60,11 +58,23 @@ def pod_template(ctx: Context, name: str, svc: Service) -> dict:
             "seccompProfile": {"type": "RuntimeDefault"},
         },
         terminationGracePeriodSeconds=svc.termination_grace_period_seconds,
+        topologySpreadConstraints=_spread(name, svc),
         containers=[container(name, svc)],
-        volumes=[{"name": volume_name(p), "emptyDir": {}} for p in sec.writable_paths] or None,
+        volumes=volumes or None,
     )
-    meta = xdict(labels=metadata(name, ctx, service=name)["labels"], annotations=annotations)
+    meta = xdict(labels=metadata(name, ctx, service=name)["labels"], annotations=annotations or None)
     return {"metadata": meta, "spec": pod_spec}
+
+
+def _spread(name: str, svc: Service) -> list[dict] | None:
+    if not svc.spread.zones or svc.max_pods < 2:
+        return None
+    return [{
+        "maxSkew": svc.spread.max_skew,
+        "topologyKey": "topology.kubernetes.io/zone",
+        "whenUnsatisfiable": svc.spread.when_unsatisfiable,
+        "labelSelector": {"matchLabels": selector(name)},
+    }]
 
 
 def container(name: str, svc: Service) -> dict:
@@ -72,7 +82,9 @@ def container(name: str, svc: Service) -> dict:
         name=name,
         image=svc.image.reference,
         imagePullPolicy=svc.image.pull_policy,
-        ports=[{"name": "http", "containerPort": svc.port, "protocol": "TCP"}],
+        ports=[{"name": "http", "containerPort": svc.port, "protocol": "TCP"}] + (
+            [{"name": "metrics", "containerPort": svc.metrics_port, "protocol": "TCP"}] if svc.metrics_port else []
+        ),
         envFrom=[{"configMapRef": {"name": config_name(name)}}] if svc.env else None,
         env=secret_env(name, svc) or None,
         resources={
@@ -88,7 +100,8 @@ def container(name: str, svc: Service) -> dict:
             "runAsNonRoot": True,
             "capabilities": {"drop": ["ALL"]},
         },
-        volumeMounts=[{"name": volume_name(p), "mountPath": p} for p in svc.security.writable_paths] or None,
+        volumeMounts=[{"name": volume_name(p), "mountPath": p} for p in svc.security.writable_paths]
+        + secret_volumes(name, svc)[1] or None,
     )
 
 
@@ -113,6 +126,9 @@ def service(ctx: Context, name: str, svc: Service) -> dict:
     spec = {
         "type": "ClusterIP",
         "selector": selector(name),
-        "ports": [{"name": "http", "port": svc.exposed_port, "targetPort": "http", "protocol": "TCP"}],
+        "ports": [{"name": "http", "port": svc.exposed_port, "targetPort": "http", "protocol": "TCP"}] + (
+            [{"name": "metrics", "port": svc.metrics_port, "targetPort": "metrics", "protocol": "TCP"}]
+            if svc.metrics_port else []
+        ),
     }
     return obj("v1", "Service", metadata(name, ctx, service=name), spec=spec)

@@ -19,9 +19,51 @@ _CREDENTIAL_VALUE = re.compile(
 )
 
 
-def problems(env: Environment) -> list[Problem]:
-    """Every cross-field problem of ``env``, in field order."""
-    return [*_references(env), *_literals(env), *_collisions(env)]
+PRODUCTION_NAMES = ("production", "prod")
+
+
+def is_production(env: Environment, name: str) -> bool:
+    """Whether the production rules apply: the spec says so, or the environment is named production/prod."""
+    return env.production if env.production is not None else name in PRODUCTION_NAMES
+
+
+def problems(env: Environment, name: str) -> list[Problem]:
+    """Every cross-field problem of ``env`` (the environment called ``name``), in field order."""
+    found = [*_references(env), *_literals(env), *_collisions(env), *_names(env)]
+    if is_production(env, name):
+        found += _production(env)
+    return found
+
+
+def _production(env: Environment) -> Iterator[Problem]:
+    for name, svc in env.services.items():
+        base = ("services", name)
+        if svc.autoscaling is not None:
+            if svc.autoscaling.min_replicas < 2:
+                yield base + ("autoscaling", "minReplicas"), "production needs autoscaling.minReplicas >= 2"
+        elif svc.replicas < 2:
+            yield base + ("replicas",), "production needs at least 2 replicas (or autoscaling with minReplicas >= 2)"
+        if svc.disruption is None:
+            yield base, "production needs a PodDisruptionBudget: set disruption (e.g. minAvailable: 1)"
+        if svc.image.tag == "latest" or (svc.image.tag or "").endswith("-latest"):
+            yield base + ("image", "tag"), "production refuses the 'latest' tag: pin a version or a digest"
+
+
+def _names(env: Environment) -> Iterator[Problem]:
+    """Generated names must not collide: a store's ServiceAccount and a service's share one namespace."""
+    for store in env.secret_stores:
+        if store in env.services:
+            yield ("secretStores", store), f"the store's ServiceAccount would clash with service {store!r}: rename one"
+    for name, svc in env.services.items():
+        if svc.alerts and svc.alerts.builtin and svc.metrics is None:
+            yield ("services", name, "alerts"), "the built-in alerts need metrics (they watch the scrape target): set metrics"
+    hosts: dict[tuple, str] = {}
+    for name, svc in env.services.items():
+        if svc.expose:
+            key = (svc.expose.host, svc.expose.path)
+            if key in hosts:
+                yield ("services", name, "expose", "host"), f"{key[0]}{key[1]} is already exposed by {hosts[key]}"
+            hosts[key] = name
 
 
 def _references(env: Environment) -> Iterator[Problem]:

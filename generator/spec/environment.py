@@ -10,6 +10,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from generator.spec.argocd import ArgoCD
 from generator.spec.common import DnsLabel, LabelKey, LabelValue, Model
+from generator.spec.guardrails import LimitRange, Quota
 from generator.spec.service import Service
 
 
@@ -31,8 +32,25 @@ class AwsSecretsManager(Model):
     ] = None
 
 
+class Vault(Model):
+    """HashiCorp Vault's KV engine through External Secrets, authenticated with the Kubernetes auth method
+    as a dedicated ServiceAccount named after the store."""
+
+    server: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] = Field(description="Vault address.")
+    path: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-][A-Za-z0-9_/-]*$")] = Field(
+        "secret", description="Mount path of the KV engine; secret paths may include it ('secret/data/stripe')."
+    )
+    version: Literal["v1", "v2"] = Field("v2", description="KV engine version.")
+    auth_mount_path: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_/-]+$")] = Field(
+        "kubernetes", description="Mount path of Vault's Kubernetes auth method."
+    )
+    role: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+$")] = Field(
+        description="Vault role bound to the store's ServiceAccount and namespace."
+    )
+
+
 class SecretStore(Model):
-    """Where ExternalSecrets read from. A ClusterSecretStore is shared by every namespace."""
+    """Where ExternalSecrets read from: exactly one provider. A ClusterSecretStore is shared by every namespace."""
 
     kind: Literal["SecretStore", "ClusterSecretStore"] = Field("SecretStore", description="Store kind.")
     create: bool = Field(
@@ -41,7 +59,14 @@ class SecretStore(Model):
     refresh_interval: Annotated[str, StringConstraints(pattern=r"^([0-9]+(s|m|h))+$")] = Field(
         "1h", description="How often ExternalSecrets using this store re-read their values."
     )
-    aws: AwsSecretsManager = Field(description="AWS provider settings.")
+    aws: AwsSecretsManager | None = Field(None, description="AWS Secrets Manager / Parameter Store provider.")
+    vault: Vault | None = Field(None, description="HashiCorp Vault provider.")
+
+    @model_validator(mode="after")
+    def _one_provider(self) -> "SecretStore":
+        if (self.aws is None) == (self.vault is None):
+            raise ValueError("give exactly one provider: aws or vault")
+        return self
 
 
 class DnsTarget(Model):
@@ -51,6 +76,13 @@ class DnsTarget(Model):
     pod_labels: dict[str, str] = Field(
         default_factory=lambda: {"k8s-app": "kube-dns"}, description="Labels of the DNS pods."
     )
+
+
+class IngressController(Model):
+    """The pods that forward exposed traffic, allowed in by NetworkPolicy on exposed ports only."""
+
+    namespace: DnsLabel = Field("kube-system", description="Namespace of the ingress controller.")
+    pod_labels: dict[str, str] = Field(default_factory=dict, description="Labels of its pods; all pods when empty.")
 
 
 class Environment(Model):
@@ -69,6 +101,16 @@ class Environment(Model):
         default_factory=dict, description="Secret stores, by name, that services' secrets refer to."
     )
     services: dict[DnsLabel, Service] = Field(min_length=1, description="The services, by name.")
+    production: bool | None = Field(
+        None,
+        description="Apply the production rules (>= 2 replicas or autoscaling.minReplicas >= 2, a PDB, no "
+        "'latest' tag); defaults to true for an environment named 'production' or 'prod'.",
+    )
+    ingress_controller: IngressController = Field(
+        default_factory=IngressController, description="Where exposed traffic comes from."
+    )
+    quota: Quota = Field(default_factory=Quota, description="The namespace's ResourceQuota.")
+    limit_range: LimitRange = Field(default_factory=LimitRange, description="The namespace's LimitRange.")
     argocd: ArgoCD | None = Field(
         None, description="How Argo CD deploys this environment; no ArgoCD objects are generated when unset."
     )

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, StringConstraints, field_validator, model_validator
 
+from generator.spec.access import Access
 from generator.spec.common import (
     CpuQuantity,
     DnsLabel,
@@ -24,6 +25,9 @@ from generator.spec.common import (
     cpu_millicores,
     memory_bytes,
 )
+from generator.spec.delivery import RollingUpdate, Rollout
+from generator.spec.monitoring import Alerts, Metrics
+from generator.spec.traffic import Expose
 
 Protocol = Literal["TCP", "UDP", "SCTP"]
 
@@ -208,6 +212,13 @@ class Autoscaling(Model):
         return self
 
 
+SecretKey = Annotated[
+    str,
+    StringConstraints(pattern=r"^[-._a-zA-Z0-9]+$"),
+    Field(description="A Secret key: an environment variable name, or a file name when mounted."),
+]
+
+
 def _names_to_mapping(value):
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return {v: v for v in value}
@@ -215,17 +226,29 @@ def _names_to_mapping(value):
 
 
 class SecretSource(Model):
-    """Keys read from one path of one secret store, exposed to the container as environment variables."""
+    """Keys read from one path of one secret store, given to the container as environment variables, or as
+    files (one per key, named after it) when mountPath is set."""
 
     store: DnsLabel = Field(description="Name of an entry of the environment's secretStores.")
     path: Annotated[str, StringConstraints(min_length=1, pattern=r"^\S+$")] = Field(
         description="Path of the secret in the store, e.g. 'securenexus/production' or 'secret/data/stripe'."
     )
-    keys: Annotated[dict[EnvName, Annotated[str, StringConstraints(min_length=1)]], BeforeValidator(_names_to_mapping)] = Field(
-        description="Variables to set: a list of names (each read from the property of the same name) or a "
-        "mapping of variable name to property in the secret.",
+    keys: Annotated[dict[SecretKey, Annotated[str, StringConstraints(min_length=1)]], BeforeValidator(_names_to_mapping)] = Field(
+        description="Variables (or, with mountPath, file names) to set: a list of names, each read from the "
+        "property of the same name, or a mapping of name to property in the secret.",
         min_length=1,
     )
+    mount_path: Annotated[str | None, StringConstraints(pattern=r"^/\S+$")] = Field(
+        None, description="Mount the keys as read-only files in this folder instead of environment variables."
+    )
+
+    @model_validator(mode="after")
+    def _env_names(self) -> "SecretSource":
+        if self.mount_path is None:
+            bad = [k for k in self.keys if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", k)]
+            if bad:
+                raise ValueError(f"{bad} are not environment variable names (set mountPath to mount them as files)")
+        return self
 
 
 class ServiceAccount(Model):
@@ -246,6 +269,16 @@ class Waiver(Model):
     )
     reason: Annotated[str, StringConstraints(min_length=10, pattern=r"^[^\n=]+$")] = Field(
         description="Why the exception is acceptable (one line, at least 10 characters)."
+    )
+
+
+class Spread(Model):
+    """Topology spread of a service's pods across zones (applied when it can run more than one pod)."""
+
+    zones: bool = Field(True, description="Spread pods across topology.kubernetes.io/zone.")
+    max_skew: int = Field(1, ge=1, description="Largest allowed difference of pod counts between zones.")
+    when_unsatisfiable: Literal["ScheduleAnyway", "DoNotSchedule"] = Field(
+        "ScheduleAnyway", description="Whether an unbalanced placement blocks scheduling."
     )
 
 
@@ -271,7 +304,26 @@ class Service(Model):
     disruption: Disruption | None = Field(None, description="PodDisruptionBudget; none when unset.")
     autoscaling: Autoscaling | None = Field(None, description="HorizontalPodAutoscaler; none when unset.")
     waivers: list[Waiver] = Field(default_factory=list, description="Documented policy exceptions.")
+    rolling_update: RollingUpdate = Field(default_factory=RollingUpdate, description="Surge and unavailability.")
+    rollout: Rollout | None = Field(None, description="Deliver as an Argo Rollout canary instead of a Deployment.")
+    expose: Expose | None = Field(None, description="Public HTTP(S) exposure through an Ingress.")
+    metrics: Metrics | None = Field(None, description="Prometheus scraping; none when unset.")
+    alerts: Alerts | None = Field(None, description="Prometheus alert rules; none when unset.")
+    access: Access | None = Field(None, description="Kubernetes API access (Role); the token is mounted only then.")
+    spread: Spread = Field(default_factory=Spread, description="Zone spread of multi-pod services.")
 
     @property
     def exposed_port(self) -> int:
         return self.service_port or self.port
+
+    @property
+    def max_pods(self) -> int:
+        """Most pods the service runs in steady state (replicas, or the autoscaler's maximum)."""
+        return self.autoscaling.max_replicas if self.autoscaling else self.replicas
+
+    @property
+    def metrics_port(self) -> int | None:
+        """The container port Prometheus scrapes, when it differs from the service port."""
+        if self.metrics and self.metrics.port and self.metrics.port != self.port:
+            return self.metrics.port
+        return None

@@ -1,1 +1,1 @@
-"""Offline validation of objects: strict JSON schemas (``schemas``)."""
+"""Offline validation of objects: strict JSON schemas (``schemas``) and Pod Security Standards (``policies``)."""

@@ -1,0 +1,34 @@
+"""API access of one service: a Role with the spec's least-privilege rules and its RoleBinding to the
+service's ServiceAccount. Nothing when the spec grants no access."""
+
+from __future__ import annotations
+
+from generator.build.meta import Context, metadata, obj, xdict
+from generator.spec import Service
+
+API = "rbac.authorization.k8s.io/v1"
+
+
+def role(ctx: Context, name: str, svc: Service) -> dict | None:
+    if svc.access is None:
+        return None
+    rules = [
+        xdict(
+            apiGroups=list(rule.api_groups),
+            resources=list(rule.resources),
+            resourceNames=list(rule.resource_names) or None,
+            verbs=list(rule.verbs),
+        )
+        for rule in svc.access.rules
+    ]
+    return obj(API, "Role", metadata(name, ctx, service=name), rules=rules)
+
+
+def role_binding(ctx: Context, name: str, svc: Service) -> dict | None:
+    if svc.access is None:
+        return None
+    return obj(
+        API, "RoleBinding", metadata(name, ctx, service=name),
+        roleRef={"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": name},
+        subjects=[{"kind": "ServiceAccount", "name": name, "namespace": ctx.namespace}],
+    )

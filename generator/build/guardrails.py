@@ -1,0 +1,69 @@
+"""Namespace guard rails: a ResourceQuota sized from the services (peak pods x requests and limits, plus
+headroom) unless the spec gives amounts, and a LimitRange with defaults for containers that set none."""
+
+from __future__ import annotations
+
+import math
+
+from generator.build.meta import Context, metadata, obj
+from generator.spec import Environment, Service
+from generator.spec.common import cpu_millicores, memory_bytes
+
+
+def peak_pods(svc: Service) -> int:
+    """Most pods at once: the steady-state maximum plus the rollout surge."""
+    surge = svc.rolling_update.max_surge
+    extra = math.ceil(svc.max_pods * int(surge[:-1]) / 100) if isinstance(surge, str) else surge
+    return svc.max_pods + extra
+
+
+def _cpu(millicores: float) -> str:
+    whole = math.ceil(millicores)
+    return str(whole // 1000) if whole % 1000 == 0 else f"{whole}m"
+
+
+def _memory(size: float) -> str:
+    mib = math.ceil(size / 2**20)
+    return f"{mib // 1024}Gi" if mib % 1024 == 0 else f"{mib}Mi"
+
+
+def computed_quota(spec: Environment) -> dict[str, str]:
+    factor = 1 + spec.quota.headroom_percent / 100
+    pods = {name: peak_pods(svc) for name, svc in spec.services.items()}
+
+    def total(pick, unit) -> float:
+        return sum(pods[name] * unit(pick(svc.resources)) for name, svc in spec.services.items()) * factor
+
+    return {
+        "requests.cpu": _cpu(total(lambda r: r.requests.cpu, cpu_millicores)),
+        "requests.memory": _memory(total(lambda r: r.requests.memory, memory_bytes)),
+        "limits.cpu": _cpu(total(lambda r: r.limits.cpu, cpu_millicores)),
+        "limits.memory": _memory(total(lambda r: r.limits.memory, memory_bytes)),
+        "pods": str(math.ceil(sum(pods.values()) * factor)),
+    }
+
+
+def resource_quota(ctx: Context) -> dict | None:
+    q = ctx.spec.quota
+    if not q.enabled:
+        return None
+    hard = computed_quota(ctx.spec)
+    given = {
+        "requests.cpu": q.requests_cpu, "requests.memory": q.requests_memory,
+        "limits.cpu": q.limits_cpu, "limits.memory": q.limits_memory,
+        "pods": str(q.pods) if q.pods is not None else None,
+    }
+    hard.update({k: v for k, v in given.items() if v is not None})
+    return obj("v1", "ResourceQuota", metadata("compute", ctx), spec={"hard": hard})
+
+
+def limit_range(ctx: Context) -> dict | None:
+    lr = ctx.spec.limit_range
+    if not lr.enabled:
+        return None
+    limit = {
+        "type": "Container",
+        "default": {"cpu": lr.default_limit_cpu, "memory": lr.default_limit_memory},
+        "defaultRequest": {"cpu": lr.default_request_cpu, "memory": lr.default_request_memory},
+    }
+    return obj("v1", "LimitRange", metadata("container-defaults", ctx), spec={"limits": [limit]})
