@@ -128,10 +128,12 @@ def emit(built) -> dict[str, str]:
 
 def _environment(b) -> _Env:
     objects: dict[Key, dict] = {}
+    files: set[str] = set()
     for o in b.objects:
         key, o = relative(o, b.env.spec.namespace)
-        if key in objects or any(key.file() == k.file() for k in objects):
+        if key.file() in files:
             raise ValueError(f"{b.name}: two objects would be written to {key.file()}")
+        files.add(key.file())
         objects[key] = o
     return _Env(b.name, b.env.source, b.env.spec.namespace, b.env.spec.kubernetes_version, objects)
 
