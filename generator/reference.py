@@ -63,6 +63,8 @@ def _constraints(prop: dict) -> str:
 
 
 def _default(prop: dict, required: bool) -> str:
+    if "x-default" in prop:
+        return prop["x-default"]
     if required:
         return "**required**"
     if "default" not in prop:

@@ -89,7 +89,10 @@ class Environment(Model):
     """One environment after its layers are merged."""
 
     system: DnsLabel = Field(description="Name of the system these services form (label part-of).")
-    namespace: DnsLabel = Field(description="Namespace of every service; defaults to the environment's name.")
+    namespace: DnsLabel = Field(
+        description="Namespace of every service.",
+        json_schema_extra={"x-default": "the environment's name (filled in by the loader)"},
+    )
     kubernetes_version: Annotated[str, StringConstraints(pattern=r"^1\.[0-9]{2}$")] = Field(
         "1.33", description="Kubernetes minor version the output is validated against, e.g. '1.33'."
     )
