@@ -13,7 +13,7 @@ import pytest
 from referencing import Registry, Resource
 
 from conftest import REPO, root_id, spec_roots
-from generator import pipeline, yamlio
+from generator import pipeline
 from generator.validate import schemas
 
 CRDS = REPO / "generator/schemas/crds"

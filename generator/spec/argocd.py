@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from generator.spec.common import DnsLabel, Model
+from generator.spec.common import DnsLabel, Duration, Model
 
 IN_CLUSTER = "https://kubernetes.default.svc"
 
@@ -23,11 +23,6 @@ RepoUrl = Annotated[
     Field(description="Git repository URL: https://host/path, ssh://user@host/path or git@host:path."),
 ]
 
-Duration = Annotated[
-    str,
-    StringConstraints(pattern=r"^([0-9]+(s|m|h))+$"),
-    Field(description="A duration such as '5s', '3m' or '1h30m'."),
-]
 
 
 class Destination(Model):

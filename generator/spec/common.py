@@ -37,6 +37,12 @@ DnsLabel = Annotated[
 
 Port = Annotated[int, Field(ge=1, le=65535, description="A TCP/UDP port number, 1-65535.")]
 
+Duration = Annotated[
+    str,
+    StringConstraints(pattern=r"^([0-9]+(ms|s|m|h))+$"),
+    Field(description="A duration such as '30s', '5m' or '1h30m'."),
+]
+
 EnvName = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$"),

@@ -8,8 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from generator.spec.common import DnsLabel, Model, Port
-from generator.spec.delivery import Duration
+from generator.spec.common import DnsLabel, Duration, Model, Port
 
 AlertName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 
