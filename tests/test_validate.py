@@ -30,7 +30,7 @@ def test_every_rendered_object_validates(spec_root, run_cli):
 
 def _deployment() -> dict:
     built = pipeline.build(REPO)
-    return copy.deepcopy(next(o for o in built[0].objects if o["kind"] == "Deployment"))
+    return copy.deepcopy(next(o for env in built for o in env.objects if o["kind"] == "Deployment"))
 
 
 def test_unknown_field_is_rejected_with_its_path():
