@@ -5,10 +5,17 @@ in (so templates hold no defaulting logic) and ``None`` dropped (so templates te
 ``hasKey``, and 0, "" and [] survive). ``values.schema.json`` is ``Environment``'s JSON schema, so Helm
 rejects an unknown or mistyped key in a values file and names it.
 
-One deliberate difference from the spec: Helm holds values in Go maps, which forget key order, while a
-container's environment and an ExternalSecret's data keep the order the spec gives. So a secret source's
-``keys`` is a list in the values: a name (read from the property of the same name) or a one-entry mapping
-``{VARIABLE: property}``. The schema says the same.
+Two deliberate differences from the spec:
+
+- Helm holds values in Go maps, which forget key order, while a container's environment and an
+  ExternalSecret's data keep the order the spec gives. So a secret source's ``keys`` is a list in the
+  values: a name (read from the property of the same name) or a one-entry mapping ``{NAME: property}``.
+- The ResourceQuota amounts the spec leaves unset have a default computed from the services
+  (``generator.build.guardrails.computed_quota``); like every other default it is written out, in
+  ``quota``. Computing it in Go templates would need Kubernetes quantity parsing, and sprig's float
+  functions round in decimal where Python rounds in binary, so the two could disagree by a millicore.
+
+The schema says both.
 """
 
 from __future__ import annotations
@@ -16,9 +23,15 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from generator.build.guardrails import computed_quota
 from generator.spec import Environment
 
 _ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+_FILE_NAME = r"^[-._a-zA-Z0-9]+$"
+_QUOTA_KEYS = {
+    "requestsCpu": "requests.cpu", "requestsMemory": "requests.memory",
+    "limitsCpu": "limits.cpu", "limitsMemory": "limits.memory", "pods": "pods",
+}
 
 
 def values(spec: Environment) -> dict[str, Any]:
@@ -27,6 +40,10 @@ def values(spec: Environment) -> dict[str, Any]:
     for service in data["services"].values():
         for source in service.get("secrets", []):
             source["keys"] = [var if var == prop else {var: prop} for var, prop in source["keys"].items()]
+    if spec.quota.enabled:
+        computed = computed_quota(spec)
+        for key, hard in _QUOTA_KEYS.items():
+            data["quota"].setdefault(key, int(computed[hard]) if key == "pods" else computed[hard])
     return data
 
 
@@ -40,35 +57,49 @@ def safe_defaults(system: str) -> dict[str, Any]:
 
 
 def schema() -> dict[str, Any]:
-    """``values.schema.json``: the spec's JSON schema, with the two changes the values need.
+    """``values.schema.json``: the spec's JSON schema, with the changes the values need.
 
     - ``services`` may be empty (the safe defaults); every other constraint stays.
     - A mapping whose keys are constrained by a pattern also rejects keys that do not match it (the JSON
       schema Pydantic writes would let them through unchecked), so a misspelled service name is an error.
+    - A secret source's ``keys`` is a list (see the module docstring); its names are file names when the
+      source has a ``mountPath``, environment variable names otherwise.
+    - The quota amounts say that the generator writes the computed ones.
     """
     result = copy.deepcopy(Environment.model_json_schema(by_alias=True))
     _close_pattern_maps(result)
     result["properties"]["services"].pop("minProperties", None)
-    keys = result["$defs"]["SecretSource"]["properties"]["keys"]
-    result["$defs"]["SecretSource"]["properties"]["keys"] = {
+    source = result["$defs"]["SecretSource"]
+    keys = source["properties"]["keys"]
+    source["properties"]["keys"] = {
         "description": keys["description"] + " In Helm values, always a list (Go maps forget order): a name, "
-        "or a one-entry mapping {VARIABLE: property}.",
+        "or a one-entry mapping {NAME: property}.",
         "type": "array",
         "minItems": 1,
-        "items": {
-            "anyOf": [
-                {"type": "string", "pattern": _ENV_NAME},
-                {
-                    "type": "object",
-                    "minProperties": 1,
-                    "maxProperties": 1,
-                    "patternProperties": {_ENV_NAME: {"type": "string", "minLength": 1}},
-                    "additionalProperties": False,
-                },
-            ]
-        },
+        "items": _key_items(_FILE_NAME),
     }
+    source["if"] = {"not": {"required": ["mountPath"]}}
+    source["then"] = {"properties": {"keys": {"items": _key_items(_ENV_NAME)}}}
+    quota = result["$defs"]["Quota"]["properties"]
+    for key in _QUOTA_KEYS:
+        quota[key]["description"] += (" In Helm values always set while the quota is enabled: when the spec leaves "
+                                      "it unset, the amount the generator computed from the services.")
     return result
+
+
+def _key_items(pattern: str) -> dict[str, Any]:
+    return {
+        "anyOf": [
+            {"type": "string", "pattern": pattern},
+            {
+                "type": "object",
+                "minProperties": 1,
+                "maxProperties": 1,
+                "patternProperties": {pattern: {"type": "string", "minLength": 1}},
+                "additionalProperties": False,
+            },
+        ]
+    }
 
 
 def _close_pattern_maps(node: Any) -> None:
@@ -80,4 +111,3 @@ def _close_pattern_maps(node: Any) -> None:
     elif isinstance(node, list):
         for value in node:
             _close_pattern_maps(value)
-

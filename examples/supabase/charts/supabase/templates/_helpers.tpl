@@ -14,12 +14,49 @@ app.kubernetes.io/part-of: {{ include "gitops.json" .system }}
 app.kubernetes.io/managed-by: "gitops-gen"
 {{- end }}
 
-{{/* meta.metadata for a namespaced object: name, namespace, labels. Input: dict root name service. */}}
+{{/*
+meta.metadata, then waves.annotate: name, namespace (unless "cluster" is set), labels, and the given
+annotations plus the sync wave of the kind (an explicit wave wins).
+Input: dict root name kind [service] [annotations] [cluster].
+*/}}
 {{- define "gitops.metadata" -}}
 name: {{ include "gitops.json" .name }}
+{{- if not .cluster }}
 namespace: {{ include "gitops.json" .root.Values.namespace }}
+{{- end }}
 labels:
   {{- include "gitops.labels" (dict "system" .root.Values.system "service" .service) | nindent 2 }}
+{{- $annotations := deepCopy (.annotations | default dict) }}
+{{- $wave := include "gitops.wave" .kind }}
+{{- if and $wave (not (hasKey $annotations "argocd.argoproj.io/sync-wave")) }}
+{{- $_ := set $annotations "argocd.argoproj.io/sync-wave" $wave }}
+{{- end }}
+{{- if $annotations }}
+annotations: {{ include "gitops.json" $annotations }}
+{{- end }}
+{{- end }}
+
+{{/* waves.WAVES: the Argo CD sync wave of a kind, or nothing for wave 0. */}}
+{{- define "gitops.wave" -}}
+{{- $waves := dict "Namespace" "-4" "ResourceQuota" "-3" "LimitRange" "-3" "NetworkPolicy" "-3"
+  "ServiceAccount" "-2" "ClusterRole" "-2" "ClusterRoleBinding" "-2" "Role" "-2" "RoleBinding" "-2"
+  "ClusterSecretStore" "-2" "SecretStore" "-2"
+  "ExternalSecret" "-1" "Secret" "-1" "ConfigMap" "-1" "AnalysisTemplate" "-1" }}
+{{- get $waves . }}
+{{- end }}
+
+{{/* monitoring.metrics_port via Service.metrics_port: the metrics port when it differs from the service's, else 0. */}}
+{{- define "gitops.metricsPort" -}}
+{{- $port := 0 }}
+{{- with .metrics }}{{ if and (hasKey . "port") (ne (int .port) (int $.port)) }}{{ $port = int .port }}{{ end }}{{ end }}
+{{- $port }}
+{{- end }}
+
+{{/* monitoring.display_name: alerts.name, else 'video-uploader' -> 'VideoUploader'. Input: list name alerts. */}}
+{{- define "gitops.displayName" -}}
+{{- $alerts := index . 1 }}
+{{- if hasKey $alerts "name" }}{{ $alerts.name }}
+{{- else }}{{ range $part := splitList "-" (index . 0) }}{{ title $part }}{{ end }}{{ end }}
 {{- end }}
 
 {{/* Image.reference: repository[:tag][@digest]. */}}
