@@ -2,13 +2,11 @@
 
 from generator.spec.argocd import ArgoCD, Destination, Retry
 from generator.spec.environment import AwsSecretsManager, DnsTarget, Environment, SecretStore
+from generator.spec.network import EgressRule, IngressRule, Peer
 from generator.spec.service import (
     Autoscaling,
     Disruption,
-    EgressRule,
     Image,
-    IngressRule,
-    Peer,
     Probe,
     Probes,
     Resources,

@@ -8,11 +8,10 @@ egress only, and no API token.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, StringConstraints, field_validator, model_validator
+from pydantic import BeforeValidator, Field, StringConstraints, model_validator
 
 from generator.spec.access import Access
 from generator.spec.common import (
@@ -26,10 +25,10 @@ from generator.spec.common import (
     memory_bytes,
 )
 from generator.spec.delivery import RollingUpdate, Rollout
+from generator.spec.network import EgressRule, IngressRule
 from generator.spec.monitoring import Alerts, Metrics
 from generator.spec.traffic import Expose
 
-Protocol = Literal["TCP", "UDP", "SCTP"]
 
 
 class Image(Model):
@@ -123,55 +122,6 @@ class PodSecurity(Model):
         default_factory=lambda: ["/tmp"],
         description="Paths that get a writable emptyDir volume on top of the read-only root filesystem.",
     )
-
-
-class Peer(Model):
-    """The other end of a network allow: exactly one of service, namespace or cidr."""
-
-    service: DnsLabel | None = Field(None, description="Another service of this environment, by name.")
-    namespace: DnsLabel | None = Field(None, description="Every pod of a namespace, e.g. the ingress controller's.")
-    pod_labels: dict[str, str] | None = Field(
-        None, description="With namespace: only pods carrying these labels."
-    )
-    cidr: str | None = Field(None, description="An IP block, e.g. '10.0.0.0/8'.")
-    except_: list[str] = Field(default_factory=list, alias="except", description="With cidr: blocks to exclude.")
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> "Peer":
-        chosen = [k for k in ("service", "namespace", "cidr") if getattr(self, k) is not None]
-        if len(chosen) != 1:
-            raise ValueError("give exactly one of service, namespace, cidr")
-        if self.pod_labels is not None and self.namespace is None:
-            raise ValueError("podLabels only goes with namespace")
-        if self.except_ and self.cidr is None:
-            raise ValueError("except only goes with cidr")
-        return self
-
-    @field_validator("cidr", "except_")
-    @classmethod
-    def _valid_cidr(cls, value):
-        for block in [value] if isinstance(value, str) else value or []:
-            ipaddress.ip_network(block, strict=True)
-        return value
-
-
-class Allow(Model):
-    """Ports of one network allow. For a service peer, ports default to the callee's service port."""
-
-    ports: list[Port] | None = Field(None, description="Allowed ports; required unless the peer is a service.")
-    protocols: list[Protocol] = Field(default_factory=lambda: ["TCP"], description="Protocols for every port.")
-
-
-class IngressRule(Allow):
-    """Traffic allowed into this service."""
-
-    from_: Peer = Field(alias="from", description="Who may connect.")
-
-
-class EgressRule(Allow):
-    """Traffic allowed out of this service."""
-
-    to: Peer = Field(description="Where it may connect.")
 
 
 class Disruption(Model):

@@ -1,0 +1,62 @@
+"""Network allows of a service: the peer at the other end (a service, a namespace or an IP block) and the
+ports. ``generator.build.network`` turns them into NetworkPolicies on both sides of each service edge."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from generator.spec.common import DnsLabel, Model, Port
+
+Protocol = Literal["TCP", "UDP", "SCTP"]
+
+
+class Peer(Model):
+    """The other end of a network allow: exactly one of service, namespace or cidr."""
+
+    service: DnsLabel | None = Field(None, description="Another service of this environment, by name.")
+    namespace: DnsLabel | None = Field(None, description="Every pod of a namespace, e.g. the ingress controller's.")
+    pod_labels: dict[str, str] | None = Field(
+        None, description="With namespace: only pods carrying these labels."
+    )
+    cidr: str | None = Field(None, description="An IP block, e.g. '10.0.0.0/8'.")
+    except_: list[str] = Field(default_factory=list, alias="except", description="With cidr: blocks to exclude.")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "Peer":
+        chosen = [k for k in ("service", "namespace", "cidr") if getattr(self, k) is not None]
+        if len(chosen) != 1:
+            raise ValueError("give exactly one of service, namespace, cidr")
+        if self.pod_labels is not None and self.namespace is None:
+            raise ValueError("podLabels only goes with namespace")
+        if self.except_ and self.cidr is None:
+            raise ValueError("except only goes with cidr")
+        return self
+
+    @field_validator("cidr", "except_")
+    @classmethod
+    def _valid_cidr(cls, value):
+        for block in [value] if isinstance(value, str) else value or []:
+            ipaddress.ip_network(block, strict=True)
+        return value
+
+
+class Allow(Model):
+    """Ports of one network allow. For a service peer, ports default to the callee's service port."""
+
+    ports: list[Port] | None = Field(None, description="Allowed ports; required unless the peer is a service.")
+    protocols: list[Protocol] = Field(default_factory=lambda: ["TCP"], description="Protocols for every port.")
+
+
+class IngressRule(Allow):
+    """Traffic allowed into this service."""
+
+    from_: Peer = Field(alias="from", description="Who may connect.")
+
+
+class EgressRule(Allow):
+    """Traffic allowed out of this service."""
+
+    to: Peer = Field(description="Where it may connect.")
