@@ -39,12 +39,14 @@ def test_helm_template_equals_rendered(specs, tmp_path):
     assert_equivalent(root, chart_dir(root, result), [env.name for env in result.built])
 
 
-def test_committed_chart_equals_committed_rendered():
-    charts = sorted(p for p in (REPO / "charts").iterdir() if p.is_dir())
-    assert [c.name for c in charts] == ["securenexus"]
+@pytest.mark.parametrize("specs", ROOTS)
+def test_committed_chart_equals_committed_rendered(specs):
+    charts = sorted(p for p in (specs / "charts").iterdir() if p.is_dir())
+    assert len(charts) == 1, charts
     envs = sorted(p.name.removeprefix("values-").removesuffix(".yaml") for p in charts[0].glob("values-*.yaml"))
-    assert envs == ["production", "staging", "uat"]
-    assert_equivalent(REPO, charts[0], envs)
+    want = sorted(p.stem for p in (specs / "environments").glob("*.yaml") if not p.name.startswith("_"))
+    assert envs == want
+    assert_equivalent(specs, charts[0], envs)
 
 
 def _write_spec(root, spec: dict, env: str = "dev"):
@@ -58,8 +60,10 @@ def _base() -> dict:
 
 
 def _variant(change) -> dict:
+    """The staging values as a spec (the computed quota amounts left out, so they are computed again), changed."""
     spec = _base()
     spec.pop("argocd", None)
+    spec["quota"] = {k: spec["quota"][k] for k in ("enabled", "headroomPercent")}
     change(spec)
     return spec
 
@@ -89,10 +93,81 @@ VARIANTS = [
     pytest.param(lambda s: s.update(namespaceLabels={"app.kubernetes.io/part-of": "platform", "team": "a"}),
                  id="namespace-label-overrides"),
     pytest.param(lambda s: s["services"].update(
-        web={**_svc(s), "secrets": [], "egress": [{"to": {"service": "securenexus"}}], "servicePort": 80},
-        worker={**_svc(s), "secrets": [], "ingress": [{"from": {"service": "web"}, "ports": [7000, 7001],
-                                                        "protocols": ["UDP", "TCP"]}]},
+        web={**_svc(s), "secrets": [], "expose": None, "egress": [{"to": {"service": "securenexus"}}], "servicePort": 80},
+        worker={**_svc(s), "secrets": [], "expose": None, "ingress": [{"from": {"service": "web"}, "ports": [7000, 7001],
+                                                                       "protocols": ["UDP", "TCP"]}]},
     ), id="service-to-service-edges"),
+    # delivery: Rollout canaries
+    pytest.param(lambda s: _svc(s).update(rollout={"canary": {"steps": [25, 50], "pause": "manual"}}),
+                 id="rollout-manual-pause-no-analysis"),
+    pytest.param(lambda s: _svc(s).update(
+        rollout={"canary": {"steps": [10, 90], "analysis": {"successRate": 1, "startingStep": 0, "count": 2}}},
+        rollingUpdate={"maxSurge": "25%", "maxUnavailable": 1},
+        autoscaling={"minReplicas": 2, "maxReplicas": 5}), id="rollout-analysis-under-hpa"),
+    pytest.param(lambda s: _svc(s).update(
+        rollout={"canary": {"steps": [50], "pause": "1h30m", "analysis": {"successRate": 0.00001, "query": "x\n---\n{{ y }}"}}}),
+                 id="rollout-analysis-own-query"),
+    pytest.param(lambda s: _svc(s).update(
+        rollout={"canary": {"steps": [50], "analysis": {"query": ""}}}, alerts={"requestsMetric": "reqs_total"}),
+                 id="rollout-analysis-empty-query-and-own-metric"),
+    # traffic: Ingress
+    pytest.param(lambda s: _svc(s)["expose"].update(sslRedirect=False, certificateArn=None, scheme="internal", path="/api",
+                                                    pathType="Exact", ingressClassName="internal-alb",
+                                                    annotations={"alb.ingress.kubernetes.io/scheme": "internet-facing",
+                                                                 "z/last": "a: b\n---", "a/first": "{{ x }}"}),
+                 id="expose-internal-no-redirect-extra-annotations"),
+    pytest.param(lambda s: (_svc(s).pop("expose"), s["ingressController"].update(podLabels={})), id="not-exposed"),
+    pytest.param(lambda s: s["ingressController"].update(namespace="ingress", podLabels={}), id="controller-all-pods"),
+    # monitoring
+    pytest.param(lambda s: _svc(s).update(metrics={"port": 9090, "podAnnotations": True, "scrapeNamespace": "prom",
+                                                   "path": "/m", "interval": "1m"}), id="metrics-own-port"),
+    pytest.param(lambda s: _svc(s).update(metrics={"port": 5000, "serviceMonitor": False, "podAnnotations": True}),
+                 id="metrics-port-equal-to-service-port"),
+    pytest.param(lambda s: _svc(s).update(alerts={"disable": ["HighCpuUsage", "PodRestartLooping"], "rules": [
+        {"alert": "HighErrorRate", "expr": "x > 1", "severity": "critical"},
+        {"alert": "Own", "expr": "a: b\n---\n{{ .x }}", "for": "1m", "description": "é \u2028"},
+        {"alert": "PodRestartLooping", "expr": "restarts > 9", "summary": "appended, not in place"},
+        {"alert": "Own", "expr": "second definition wins"},
+    ]}), id="alerts-disable-replace-extra"),
+    pytest.param(lambda s: s["services"].update(**{"video-up-loader": {**_svc(s), "secrets": [], "expose": None,
+                                                                        "alerts": {}}}), id="alerts-display-name"),
+    pytest.param(lambda s: _svc(s).update(alerts={"builtin": False}), id="alerts-nothing-left"),
+    pytest.param(lambda s: _svc(s).update(metrics=None, alerts={"builtin": False, "rules": [{"alert": "A", "expr": "1"}]}),
+                 id="alerts-own-only-no-metrics"),
+    # access
+    pytest.param(lambda s: _svc(s).update(access={"reason": "reads its own ConfigMap: {{ x }} --- y", "rules": [
+        {"apiGroups": [""], "resources": ["configmaps"], "verbs": ["get", "watch"], "resourceNames": ["securenexus-env"]},
+        {"apiGroups": ["apps", "batch"], "resources": ["jobs"], "verbs": ["list"]},
+    ]}), id="access"),
+    pytest.param(lambda s: _svc(s).update(access={"reason": "lists pods for leader election", "rules": [
+        {"apiGroups": [""], "resources": ["pods"], "verbs": ["list"]}]},
+        waivers=[{"check": "CKV_K8S_38", "reason": "a waiver of its own for the token mount"}]), id="access-waived"),
+    # secrets
+    pytest.param(lambda s: (s["secretStores"].update(vault={"kind": "ClusterSecretStore", "vault": {
+        "server": "https://vault.example.com:8200", "role": "r", "version": "v1", "authMountPath": "k8s/prod"}}),
+        _svc(s)["secrets"].append({"store": "vault", "path": "secret/data/tls", "keys": {"tls.crt": "crt", "ca-bundle": "ca"},
+                                   "mountPath": "/etc/tls"})), id="vault-store-and-mounted-secret"),
+    pytest.param(lambda s: _svc(s).update(secrets=[
+        {"store": "aws-secrets-manager", "path": "a", "keys": ["k.pem"], "mountPath": "/etc/a"},
+        {"store": "aws-secrets-manager", "path": "b", "keys": ["B_VAR"]},
+        {"store": "aws-secrets-manager", "path": "c", "keys": {"c.json": "C"}, "mountPath": "/etc/c"},
+    ]), id="mounted-and-variable-secrets-interleaved"),
+    pytest.param(lambda s: s["secretStores"].update(vault={"create": False, "vault": {"server": "http://v", "role": "r"}}),
+                 id="vault-store-not-created"),
+    # guardrails
+    pytest.param(lambda s: s["quota"].update(requestsCpu="3", limitsMemory="1.5Gi", pods=12, headroomPercent=0),
+                 id="quota-overrides"),
+    pytest.param(lambda s: (s["quota"].update(headroomPercent=33), _svc(s).update(
+        replicas=3, rollingUpdate={"maxSurge": "34%", "maxUnavailable": 0},
+        resources={"requests": {"cpu": "0.007", "memory": "1.1Gi"}, "limits": {"cpu": "1.5", "memory": "1200M"}})),
+                 id="quota-computed-with-rounding"),
+    pytest.param(lambda s: (s["quota"].update(enabled=False), s["limitRange"].update(enabled=False)), id="no-guardrails"),
+    pytest.param(lambda s: s["limitRange"].update(defaultLimitCpu="2", defaultRequestMemory="64Mi"), id="limit-range"),
+    # spread
+    pytest.param(lambda s: _svc(s).update(replicas=3, spread={"zones": False}), id="spread-off"),
+    pytest.param(lambda s: _svc(s).update(replicas=2, spread={"maxSkew": 2, "whenUnsatisfiable": "DoNotSchedule"}),
+                 id="spread-do-not-schedule"),
+    pytest.param(lambda s: _svc(s).update(autoscaling={"minReplicas": 1, "maxReplicas": 1}), id="spread-single-pod-hpa"),
 ]
 
 
@@ -122,6 +197,9 @@ def test_generated_specs_render_identically(spec, tmp_path_factory):
         pytest.param(lambda v: _svc(v)["image"].update(tagg="1.0"), "tagg", id="unknown-nested-key"),
         pytest.param(lambda v: v["services"].update(Bad_Name=_svc(v)), "Bad_Name", id="bad-service-name"),
         pytest.param(lambda v: _svc(v)["secrets"][0].update(keys={"DATABASE_URL": "x"}), "keys", id="keys-not-a-list"),
+        pytest.param(lambda v: _svc(v)["secrets"][0].update(keys=["db.pem"]), "keys", id="file-name-without-mount-path"),
+        pytest.param(lambda v: _svc(v)["secrets"][0].update(keys=["a/b"], mountPath="/etc/x"), "keys",
+                     id="bad-file-name"),
     ],
 )
 def test_schema_rejects_bad_values_naming_the_key(change, named, tmp_path):
@@ -143,7 +221,7 @@ def test_schema_is_the_spec_schema():
     assert schema["properties"]["services"]["additionalProperties"] is False
 
 
-@pytest.mark.parametrize("name", ["values-staging.yaml", "values.schema.json", "templates/deployments.yaml"])
+@pytest.mark.parametrize("name", ["values-staging.yaml", "values.schema.json", "templates/delivery.yaml", "templates/_alerts.tpl"])
 def test_check_detects_a_hand_edit(name, tmp_path, run_cli):
     root, _ = render_into(REPO, tmp_path / "root")
     target = root / "charts/securenexus" / name
