@@ -1,9 +1,11 @@
 """Hypothesis strategies for whole environment specs (as the dicts a spec file holds).
 
 They reach every branch of the builders: several services, service-to-service allows declared on either
-side, namespace and CIDR peers, secrets from two stores with renamed keys, cluster stores, autoscaling,
-disruption budgets, probes with and without timings, writable paths, waivers, and free-text values full
-of YAML and template syntax, control characters and non-ASCII text.
+side, namespace and CIDR peers, secrets from two stores (AWS or Vault) with renamed keys, mounted as files
+or read as variables, cluster stores, autoscaling, disruption budgets, probes with and without timings,
+writable paths, waivers, canary rollouts with and without analysis, rolling update bounds, Ingress exposure,
+metrics on their own port, alerts with disabled, replaced and extra rules, API access, quota overrides,
+zone spread, and free-text values full of YAML and template syntax, control characters and non-ASCII text.
 """
 
 from __future__ import annotations
@@ -117,11 +119,110 @@ def _service(draw, services, own, stores):
                                        "keys": {"OTHER_KEY": draw(TEXT.filter(bool))}})
         if set(names) & set(service["env"]):
             service["env"] = {k: v for k, v in service["env"].items() if k not in names}
+    if stores and draw(st.booleans()):
+        files = draw(st.lists(st.sampled_from(["tls.crt", "ca-bundle", "jwt_public.pem", "MOUNTED"]), min_size=1,
+                              max_size=2, unique=True))
+        mounted = {"store": stores[-1], "path": "secret/data/files", "keys": {f: draw(TEXT.filter(bool)) for f in files},
+                   "mountPath": draw(st.sampled_from(["/etc/tls", "/var/run/x"]))}
+        service["secrets"] = draw(st.sampled_from([[mounted, *service.get("secrets", [])],
+                                                   [*service.get("secrets", []), mounted]]))
     if draw(st.booleans()):
-        service["waivers"] = [{"check": "CKV_K8S_40", "reason": "a reason: with {{ braces }} and --- dashes"}]
+        service["waivers"] = [{"check": draw(st.sampled_from(["CKV_K8S_40", "CKV_K8S_38"])),
+                               "reason": "a reason: with {{ braces }} and --- dashes"}]
     if draw(st.booleans()):
         service["serviceAccount"] = {"roleArn": "arn:aws:iam::123456789012:role/app"}
+    if draw(st.booleans()):
+        service["rollingUpdate"] = {"maxSurge": draw(st.one_of(st.integers(0, 3), st.sampled_from(["25%", "100%", "1%"]))),
+                                    "maxUnavailable": draw(st.one_of(st.integers(0, 2), st.just("10%")))}
+    if draw(st.booleans()):
+        service["rollout"] = {"canary": draw(_canary())}
+    if draw(st.booleans()):
+        service["expose"] = draw(_expose(own))
+    if draw(st.booleans()):
+        metrics = draw(st.fixed_dictionaries({}, optional={
+            "port": st.one_of(st.just(port), st.integers(1, 65535)),
+            "path": st.just("/" + draw(NO_SPACE)),
+            "serviceMonitor": st.booleans(),
+            "podAnnotations": st.booleans(),
+            "scrapeNamespace": st.sampled_from(["monitoring", "prom"]),
+        }))
+        service["metrics"] = metrics
+    if draw(st.booleans()):
+        service["alerts"] = draw(_alerts(with_builtin="metrics" in service))
+    if draw(st.booleans()):
+        service["access"] = draw(_access())
+    if draw(st.booleans()):
+        service["spread"] = draw(st.fixed_dictionaries({}, optional={
+            "zones": st.booleans(), "maxSkew": st.integers(1, 3),
+            "whenUnsatisfiable": st.sampled_from(["ScheduleAnyway", "DoNotSchedule"])}))
     return service
+
+
+@st.composite
+def _canary(draw):
+    canary = {"steps": sorted(draw(st.sets(st.integers(1, 99), min_size=1, max_size=3)))}
+    if draw(st.booleans()):
+        canary["pause"] = draw(st.sampled_from(["manual", "30s", "1h5m", "250ms"]))
+    if draw(st.booleans()):
+        canary["analysis"] = draw(st.fixed_dictionaries({}, optional={
+            "successRate": st.sampled_from([0.95, 1, 1.0, 0.5, 0.999, 1e-05, 0.1 + 0.2]),
+            "interval": st.just("30s"),
+            "count": st.integers(1, 10),
+            "failureLimit": st.integers(0, 3),
+            "query": TEXT,
+            "startingStep": st.integers(0, 4),
+            "prometheusAddress": st.just("https://prometheus.example.com"),
+        }))
+    return canary
+
+
+@st.composite
+def _expose(draw, own):
+    expose = {"host": f"{own}.example.com"}
+    expose.update(draw(st.fixed_dictionaries({}, optional={
+        "path": st.builds(lambda p: "/" + p, NO_SPACE),
+        "pathType": st.sampled_from(["Prefix", "Exact"]),
+        "ingressClassName": st.sampled_from(["alb", "internal-alb"]),
+        "scheme": st.sampled_from(["internet-facing", "internal"]),
+        "certificateArn": st.just("arn:aws:acm:eu-west-1:123456789012:certificate/abc-123"),
+        "sslRedirect": st.booleans(),
+        "annotations": st.dictionaries(st.sampled_from(["alb.ingress.kubernetes.io/scheme", "example.com/x", "z"]),
+                                       TEXT, max_size=2),
+    })))
+    return expose
+
+
+BUILTIN_ALERTS = ["HighErrorRate", "HighResponseLatency", "HighMemoryUsage", "HighCpuUsage", "PodRestartLooping",
+                  "SLOAvailabilityBreach"]
+
+
+@st.composite
+def _alerts(draw, with_builtin):
+    alerts = {"builtin": with_builtin and draw(st.booleans())}
+    if draw(st.booleans()):
+        alerts["name"] = draw(st.sampled_from(["Shop", "X1"]))
+    alerts["disable"] = draw(st.lists(st.sampled_from(BUILTIN_ALERTS), max_size=3, unique=True))
+    rule = st.fixed_dictionaries(
+        {"alert": st.sampled_from([*BUILTIN_ALERTS, "ShopDown", "Own", "Other"]), "expr": TEXT.filter(bool)},
+        optional={"for": st.sampled_from(["1m", "2h"]), "severity": st.sampled_from(["critical", "info"]),
+                  "summary": TEXT, "description": TEXT},
+    )
+    alerts["rules"] = draw(st.lists(rule, max_size=3))
+    if draw(st.booleans()):
+        alerts["requestsMetric"] = "reqs_total"
+    return alerts
+
+
+@st.composite
+def _access(draw):
+    rule = st.fixed_dictionaries(
+        {"apiGroups": st.lists(st.sampled_from(["", "apps", "batch"]), max_size=2, unique=True),
+         "resources": st.lists(st.sampled_from(["pods", "configmaps", "leases"]), min_size=1, max_size=2, unique=True),
+         "verbs": st.lists(st.sampled_from(["get", "list", "watch"]), min_size=1, max_size=3, unique=True)},
+        optional={"resourceNames": st.lists(st.sampled_from(["a", "b-c"]), max_size=2, unique=True)},
+    )
+    return {"rules": draw(st.lists(rule, min_size=1, max_size=2)),
+            "reason": "needs the API: {{ x }} --- " + draw(st.sampled_from(["leader election", "é"]))}
 
 
 @st.composite
@@ -131,14 +232,20 @@ def environment_specs(draw) -> dict:
     store_names = draw(st.lists(st.sampled_from(STORE_NAMES), max_size=2, unique=True))
     stores = {}
     for name in store_names:
+        stores[name] = {"kind": draw(st.sampled_from(["SecretStore", "ClusterSecretStore"])),
+                        "create": draw(st.booleans()), "refreshInterval": draw(st.sampled_from(["1h", "15m"]))}
+        if name.startswith("vault") and draw(st.booleans()):
+            stores[name]["vault"] = draw(st.fixed_dictionaries(
+                {"server": st.just("https://vault.example.com:8200"), "role": st.just("eso")},
+                optional={"path": st.just("kv"), "version": st.sampled_from(["v1", "v2"]),
+                          "authMountPath": st.just("kubernetes/prod")}))
+            continue
         aws = {"region": "eu-west-1"}
         if draw(st.booleans()):
             aws["roleArn"] = "arn:aws:iam::123456789012:role/eso"
         if draw(st.booleans()):
             aws["service"] = "ParameterStore"
-        stores[name] = {"kind": draw(st.sampled_from(["SecretStore", "ClusterSecretStore"])),
-                        "create": draw(st.booleans()), "refreshInterval": draw(st.sampled_from(["1h", "15m"])),
-                        "aws": aws}
+        stores[name]["aws"] = aws
     spec = {
         "system": draw(st.sampled_from(["shop", "a-system"])),
         "namespace": draw(st.sampled_from(["shop-staging", "team-a"])),
@@ -149,4 +256,14 @@ def environment_specs(draw) -> dict:
     }
     if draw(st.booleans()):
         spec["dns"] = {"namespace": "dns-system", "podLabels": {"app": "coredns", "tier": "dns"}}
+    if draw(st.booleans()):
+        spec["ingressController"] = {"namespace": "ingress", "podLabels": draw(
+            st.dictionaries(st.sampled_from(["app", "team"]), LABEL_VALUE, max_size=2))}
+    if draw(st.booleans()):
+        spec["quota"] = draw(st.fixed_dictionaries({}, optional={
+            "enabled": st.booleans(), "headroomPercent": st.integers(0, 200),
+            "requestsCpu": st.sampled_from(["3", "250m", "0.5"]), "limitsMemory": st.sampled_from(["4Gi", "1.5G"]),
+            "pods": st.integers(1, 50)}))
+    if draw(st.booleans()):
+        spec["limitRange"] = {"enabled": draw(st.booleans()), "defaultLimitCpu": "2"}
     return spec
