@@ -55,7 +55,7 @@ annotations: {{ include "gitops.json" $annotations }}
 {{/* monitoring.display_name: alerts.name, else 'video-uploader' -> 'VideoUploader'. Input: list name alerts. */}}
 {{- define "gitops.displayName" -}}
 {{- $alerts := index . 1 }}
-{{- if hasKey $alerts "name" }}{{ $alerts.name }}
+{{- if $alerts.name }}{{ $alerts.name }}
 {{- else }}{{ range $part := splitList "-" (index . 0) }}{{ title $part }}{{ end }}{{ end }}
 {{- end }}
 
