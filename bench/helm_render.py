@@ -1,5 +1,5 @@
-"""How long Helm takes to render the chart: the committed example (every environment) and a synthetic
-100-service spec generated into a temporary root. Prints figures; asserts nothing.
+"""How long Helm takes to render the chart: the committed example (every environment) and the synthetic
+N-service spec of ``bench/synthetic.py`` (three environments). Prints figures; asserts nothing.
 
     .venv/bin/python bench/helm_render.py [--services N] [--repeat R]
 """
@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import argparse
-import copy
 import sys
 import tempfile
 import time
@@ -16,21 +15,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+sys.path.insert(0, str(REPO / "bench"))
+
+from synthetic import write_root  # noqa: E402
+
 from generator import fileset, pipeline, toolchain, yamlio  # noqa: E402
 from generator.emit import helm  # noqa: E402
-
-
-def synthetic(services: int) -> dict:
-    """One environment of ``services`` copies of the staging service, each calling the next one."""
-    base = yamlio.load((REPO / "charts/securenexus/values-staging.yaml").read_text(encoding="utf-8"))
-    base.pop("argocd", None)
-    template = base["services"]["securenexus"]
-    base["services"] = {}
-    for i in range(services):
-        svc = copy.deepcopy(template)
-        svc["egress"] = svc["egress"] + [{"to": {"service": f"svc-{(i + 1) % services:03d}"}}]
-        base["services"][f"svc-{i:03d}"] = svc
-    return base
 
 
 def render_root(root: Path) -> list[str]:
@@ -64,12 +54,11 @@ def main() -> None:
         envs = render_root(example)
         seconds, objects = time_helm(example, envs, args.repeat)
         print(f"example ({', '.join(envs)}): {objects} objects, helm template of all environments {seconds:.3f}s")
-        synth = Path(tmp) / "synthetic"
-        (synth / "environments").mkdir(parents=True)
-        (synth / "environments" / "bench.yaml").write_text(yamlio.dump(synthetic(args.services)), encoding="utf-8")
+        synth = write_root(Path(tmp) / "synthetic", args.services)
         envs = render_root(synth)
         seconds, objects = time_helm(synth, envs, args.repeat)
-        print(f"synthetic ({args.services} services): {objects} objects, helm template {seconds:.3f}s")
+        print(f"synthetic ({args.services} services, {', '.join(envs)}): {objects} objects, "
+              f"helm template of all environments {seconds:.3f}s")
 
 
 if __name__ == "__main__":
