@@ -16,12 +16,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from generator import __version__, diff, diff_report, fileset, gitbase, pipeline, yamlio
-from generator.emit import rendered
-from generator.errors import DriftDetected, Finding, GeneratorError, ValidationFailed
-from generator.load import load_root
+from generator import __version__, diff, diff_report, fileset, gitbase, pipeline
+from generator.errors import DriftDetected, GeneratorError, ValidationFailed
 from generator.reference import spec_reference
-from generator.validate import policies, schemas
+from generator.validate.committed import validate_tree
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -77,26 +75,10 @@ def _render(root: Path, *, check: bool) -> int:
 
 
 def _validate(root: Path) -> int:
-    environments = {env.name: env.spec.kubernetes_version for env in load_root(root)}
-    base = root / rendered.ROOT
-    files = sorted(p for p in base.rglob("*.yaml")) if base.is_dir() else []
-    findings: list[Finding] = []
-    count = 0
-    for path in files:
-        rel = path.relative_to(root).as_posix()
-        version = environments.get(rel.split("/")[1], "1.33")
-        try:
-            documents = [d for d in yamlio.load_all(path.read_text(encoding="utf-8")) if d is not None]
-        except Exception as err:  # a broken committed file is a finding, not a crash
-            findings.append(Finding(rel, 0, 0, "", f"cannot parse: {err}"))
-            continue
-        for document in documents:
-            count += 1
-            findings += [Finding(rel, 0, 0, p, m) for p, m in schemas.errors(document, version)]
-            findings += [Finding(rel, 0, 0, p, f"PSS restricted: {m}") for p, m in policies.restricted_violations(document)]
-    if findings:
-        raise ValidationFailed(findings)
-    print(f"valid: {count} objects in {len(files)} files")
+    count, files, found = validate_tree(root)
+    if found:
+        raise ValidationFailed(found)
+    print(f"valid: {count} objects in {files} files")
     return 0
 
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from generator import validate
 from generator.build import build_environment
 from generator.emit import argocd, helm, kustomize, rendered
 from generator.errors import Finding, ValidationFailed
 from generator.load import LoadedEnvironment, load_root
-from generator.validate import policies, schemas
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,7 @@ def build(root: Path) -> list[BuiltEnvironment]:
         objects = build_environment(env.name, env.spec)
         for o in objects:
             where = rendered.object_path(env.name, o)
-            findings += [Finding(where, 0, 0, p, m) for p, m in schemas.errors(o, env.spec.kubernetes_version)]
-            findings += [Finding(where, 0, 0, p, f"PSS restricted: {m}") for p, m in policies.restricted_violations(o)]
+            findings += validate.findings(where, o, env.spec.kubernetes_version)
         built.append(BuiltEnvironment(env=env, objects=tuple(objects)))
     if findings:
         raise ValidationFailed(findings)
