@@ -12,7 +12,9 @@ from generator.argocd.objects import Target
 from generator.errors import Finding
 
 RESERVED = "argocd"
-SHARED = (("repoURL", "repo_url"), ("targetRevision", "target_revision"), ("namespace", "namespace"))
+SHARED = (
+    ("repoURL", "repo_url"), ("path", "path"), ("targetRevision", "target_revision"), ("namespace", "namespace"),
+)
 
 
 def problems(targets: list[Target], sources: dict[str, str], all_envs: list[str]) -> list[Finding]:

@@ -79,15 +79,20 @@ def _sync_policy(settings: ArgoCD, *, automated: bool) -> dict:
     }
 
 
+def _in_repo(settings: ArgoCD, folder: str) -> str:
+    """A folder of the spec root as a path inside the repository."""
+    return f"{settings.path}/{folder}" if settings.path else folder
+
+
 def _source(target: Target) -> dict:
     s = target.settings
     base = {"repoURL": s.repo_url, "targetRevision": s.target_revision}
     if s.source == "kustomize":
-        return {**base, "path": f"overlays/{target.env}"}
+        return {**base, "path": _in_repo(s, f"overlays/{target.env}")}
     if s.source == "helm":
         helm = {"releaseName": target.system, "valueFiles": [f"values-{target.env}.yaml"]}
-        return {**base, "path": f"charts/{target.system}", "helm": helm}
-    return {**base, "path": f"rendered/{target.env}", "directory": {"recurse": True}}
+        return {**base, "path": _in_repo(s, f"charts/{target.system}"), "helm": helm}
+    return {**base, "path": _in_repo(s, f"rendered/{target.env}"), "directory": {"recurse": True}}
 
 
 def project(targets: list[Target]) -> dict:
@@ -157,7 +162,7 @@ def root_application(targets: list[Target]) -> dict:
     s = first.settings
     spec = {
         "project": root_project_name(first),
-        "source": {"repoURL": s.repo_url, "targetRevision": s.target_revision, "path": FOLDER},
+        "source": {"repoURL": s.repo_url, "targetRevision": s.target_revision, "path": _in_repo(s, FOLDER)},
         "destination": {"server": IN_CLUSTER, "namespace": s.namespace},
         "syncPolicy": _sync_policy(s, automated=True),
         "revisionHistoryLimit": 10,

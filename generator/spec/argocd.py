@@ -55,6 +55,11 @@ class ArgoCD(Model):
     """How Argo CD deploys this environment (one Application per environment)."""
 
     repo_url: RepoUrl = Field(alias="repoURL", description="This repository, as Argo CD reaches it. Same in every environment.")
+    path: Annotated[str, StringConstraints(pattern=r"^([A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*)?$")] = Field(
+        "",
+        description="Folder of this spec root inside the repository ('' for the repository root, e.g. "
+        "'examples/financehub'); the Applications' paths start there. Same in every environment.",
+    )
     target_revision: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$")] = Field(
         "main",
         description="Branch, tag or commit Argo CD follows. Same in every environment: environments are "
