@@ -21,3 +21,8 @@ def test_every_field_of_every_model_has_a_description():
         if not prop.get("description")
     ]
     assert missing == []
+
+
+def test_readme_shows_the_committed_production_spec():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert (REPO / "environments/production.yaml").read_text(encoding="utf-8") in readme
