@@ -54,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
         for line in err.lines():
             print(line, file=sys.stderr)
         return err.exit_code
+    except OSError as err:  # the disk, not the specs: nothing was changed (writes are staged, then renamed)
+        print(f"error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
 
 
 def _render(root: Path, *, check: bool) -> int:

@@ -27,7 +27,8 @@ class Finding:
         if self.line:
             where += f":{self.line}:{self.column}"
         field = f" {self.path}:" if self.path else ""
-        return f"{where}:{field} {self.message}"
+        message = " ".join(self.message.split("\n"))  # one finding, one line
+        return f"{where}:{field} {message}"
 
 
 class GeneratorError(Exception):

@@ -73,6 +73,8 @@ class _Reader:
                 text = (self.root / rel).read_text(encoding="utf-8")
             except UnicodeDecodeError as err:
                 self.parsed[rel] = (None, {}, [Finding(rel, 1, 1, "", f"not UTF-8 text: {err.reason}")])
+            except OSError as err:
+                self.parsed[rel] = (None, {}, [Finding(rel, 0, 0, "", f"cannot read: {err.strerror or err}")])
             else:
                 data, marks, findings = parse(text, rel)
                 if data is not None and not isinstance(data, dict):

@@ -42,8 +42,12 @@ def parse(text: str, file: str) -> tuple[Any, dict[Path, Mark], list[Finding]]:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         return None, {}, [Finding(file, line, col, "", f"invalid YAML: {err.problem or err.context}")]
+    except yaml.reader.ReaderError as err:
+        before = text[: err.position]
+        line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        return None, {}, [Finding(file, line, col, "", f"invalid YAML: {err.reason} (#x{ord(err.character) if isinstance(err.character, str) else err.character:04x})")]
     except yaml.YAMLError as err:
-        return None, {}, [Finding(file, 1, 1, "", f"invalid YAML: {err}")]
+        return None, {}, [Finding(file, 1, 1, "", f"invalid YAML: {str(err).splitlines()[0]}")]
     if not documents:
         return None, {}, [Finding(file, 1, 1, "", "the file is empty; a spec file holds one YAML mapping")]
     if len(documents) > 1:

@@ -164,3 +164,17 @@ def test_no_environments_folder_is_an_error(tmp_path, run_cli):
     outcome = run_cli("render", "--root", str(tmp_path))
     assert outcome.code == 2
     assert "environments/: no such folder" in outcome.err
+
+
+def test_an_unreadable_spec_is_a_finding_not_a_traceback(rendered_root, run_cli):
+    (rendered_root / "environments/qa.yaml").mkdir()
+    outcome = run_cli("render", "--root", str(rendered_root))
+    assert outcome.code == 2
+    assert outcome.err.startswith("environments/qa.yaml: cannot read: Is a directory")
+
+
+def test_a_file_that_is_not_utf8_is_a_finding(rendered_root, run_cli):
+    (rendered_root / STAGING).write_bytes(b"extends: _defaults.yaml\nsystem: \xff\xfe\n")
+    outcome = run_cli("render", "--root", str(rendered_root))
+    assert outcome.code == 2
+    assert outcome.err.startswith(f"{STAGING}:1:1: not UTF-8 text")
