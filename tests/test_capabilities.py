@@ -247,3 +247,44 @@ def test_unsafe_or_inconsistent_settings_are_spec_errors(root, run_cli, snippet,
     staging.write_text(staging.read_text().replace("    env:\n", snippet + "    env:\n", 1), encoding="utf-8")
     outcome = run_cli("render", "--root", str(root))
     assert outcome.code == 2 and expected in outcome.err, outcome.err
+
+
+def test_rotated_secrets_roll_the_pods_through_reloader():
+    objs = objects(EXAMPLES / "supabase", "production")
+    assert find(objs, "Deployment", "auth")["metadata"]["annotations"]["secret.reloader.stakater.com/reload"] == "auth-secrets"
+    assert "secret.reloader.stakater.com/reload" not in find(objs, "Deployment", "kong")["metadata"].get("annotations", {})
+
+
+def test_team_access_is_namespaced_and_never_cluster_admin():
+    bindings = [o for o in objects(EXAMPLES / "video-pipeline", "staging") if o["kind"] == "RoleBinding"]
+    assert {(b["metadata"]["name"], b["roleRef"]["name"], b["subjects"][0]["name"]) for b in bindings} == {
+        ("team-video-admin", "admin", "video-admin"),
+        ("team-video-dev", "view", "video-dev"),
+        ("team-video-gitops", "edit", "video-gitops"),
+    }
+    assert all(b["roleRef"]["kind"] == "ClusterRole" and b["metadata"]["namespace"] == "video" for b in bindings)
+
+
+@pytest.mark.parametrize(
+    ("snippet", "expected"),
+    [
+        ("teams: {ops: cluster-admin}\n", "teams.ops: Input should be 'view', 'edit' or 'admin'"),
+        ("teams: {'ops.team': view, 'ops:team': edit}\n", "teams.ops:team: its RoleBinding name 'team-ops-team' is the same"),
+    ],
+    ids=["cluster-admin", "colliding-names"],
+)
+def test_team_settings_are_checked(root, run_cli, snippet, expected):
+    staging = root / "environments/staging.yaml"
+    staging.write_text(staging.read_text() + snippet, encoding="utf-8")
+    outcome = run_cli("render", "--root", str(root))
+    assert outcome.code == 2 and expected in outcome.err, outcome.err
+
+
+def test_restart_on_secret_change_needs_secrets(root, run_cli):
+    staging = root / "environments/staging.yaml"
+    text = staging.read_text()
+    text = text[: text.index("    secrets:\n")] + "    secrets: null\n    restartOnSecretChange: true\n"
+    staging.write_text(text, encoding="utf-8")
+    outcome = run_cli("render", "--root", str(root))
+    assert outcome.code == 2
+    assert "services.securenexus.restartOnSecretChange: there is no synced Secret to watch" in outcome.err

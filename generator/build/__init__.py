@@ -23,6 +23,7 @@ def build_environment(env_name: str, spec: Environment) -> list[dict]:
     """All objects of one environment, in install order."""
     ctx = Context(env_name=env_name, spec=spec)
     objects = [namespace(ctx), network.default_deny(ctx), guardrails.resource_quota(ctx), guardrails.limit_range(ctx)]
+    objects += access.team_bindings(ctx)
     for store_name, store in spec.secret_stores.items():
         objects.extend(secrets.secret_store(ctx, store_name, store))
     edges = network.service_edges(ctx)

@@ -1,10 +1,12 @@
-"""API access of one service: a Role with the spec's least-privilege rules and its RoleBinding to the
-service's ServiceAccount. Nothing when the spec grants no access."""
+"""Access: a service's Role with the spec's least-privilege rules and its RoleBinding to the service's
+ServiceAccount (nothing when the spec grants no access), and the teams' RoleBindings to Kubernetes'
+built-in view/edit/admin ClusterRoles, scoped to the environment's namespace."""
 
 from __future__ import annotations
 
 from generator.build.meta import Context, metadata, obj, xdict
 from generator.spec import Service
+from generator.spec.environment import team_binding_name
 
 API = "rbac.authorization.k8s.io/v1"
 
@@ -32,3 +34,15 @@ def role_binding(ctx: Context, name: str, svc: Service) -> dict | None:
         roleRef={"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": name},
         subjects=[{"kind": "ServiceAccount", "name": name, "namespace": ctx.namespace}],
     )
+
+
+def team_bindings(ctx: Context) -> list[dict]:
+    """One RoleBinding per team (identity-provider group), in team-name order."""
+    return [
+        obj(
+            API, "RoleBinding", metadata(team_binding_name(group), ctx),
+            roleRef={"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role},
+            subjects=[{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": group}],
+        )
+        for group, role in sorted(ctx.spec.teams.items())
+    ]

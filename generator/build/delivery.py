@@ -4,10 +4,12 @@ with canary steps (and an AnalysisTemplate on the HTTP success rate when the spe
 from __future__ import annotations
 
 from generator.build.meta import Context, metadata, obj, selector, xdict
+from generator.build.secrets import secret_name
 from generator.build.workloads import pod_template, waiver_annotations
 from generator.spec import Service
 
 ROLLOUTS_API = "argoproj.io/v1alpha1"
+RELOAD_ANNOTATION = "secret.reloader.stakater.com/reload"
 
 
 def workload(ctx: Context, name: str, svc: Service) -> dict:
@@ -23,7 +25,10 @@ def workload(ctx: Context, name: str, svc: Service) -> dict:
         strategy=strategy,
         template=pod_template(ctx, name, svc),
     )
-    return obj(api, kind, metadata(name, ctx, service=name, annotations=waiver_annotations(svc)), spec=spec)
+    annotations = waiver_annotations(svc)
+    if svc.restart_on_secret_change:
+        annotations[RELOAD_ANNOTATION] = secret_name(name)
+    return obj(api, kind, metadata(name, ctx, service=name, annotations=annotations), spec=spec)
 
 
 def _canary(name: str, svc: Service) -> dict:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from generator.spec.environment import Environment
+from generator.spec.environment import Environment, team_binding_name
 
 Problem = tuple[tuple, str]
 
@@ -50,11 +50,20 @@ def _production(env: Environment) -> Iterator[Problem]:
 
 
 def _names(env: Environment) -> Iterator[Problem]:
-    """Generated names must not collide: a store's ServiceAccount and a service's share one namespace."""
+    """Generated names must not collide: a store's ServiceAccount and a service's share one namespace, and
+    two teams may not map to one RoleBinding name."""
+    bindings: dict[str, str] = {}
+    for group in env.teams:
+        name = team_binding_name(group)
+        if name in bindings:
+            yield ("teams", group), f"its RoleBinding name {name!r} is the same as group {bindings[name]!r}'s"
+        bindings[name] = group
     for store in env.secret_stores:
         if store in env.services:
             yield ("secretStores", store), f"the store's ServiceAccount would clash with service {store!r}: rename one"
     for name, svc in env.services.items():
+        if svc.restart_on_secret_change and not svc.secrets:
+            yield ("services", name, "restartOnSecretChange"), "there is no synced Secret to watch: set secrets"
         if svc.alerts and svc.alerts.builtin and svc.metrics is None:
             yield ("services", name, "alerts"), "the built-in alerts need metrics (they watch the scrape target): set metrics"
     hosts: dict[tuple, str] = {}

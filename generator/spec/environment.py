@@ -4,6 +4,7 @@ secret stores and services. One validated ``Environment`` is what every builder 
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
@@ -112,6 +113,14 @@ class Environment(Model):
     ingress_controller: IngressController = Field(
         default_factory=IngressController, description="Where exposed traffic comes from."
     )
+    teams: dict[
+        Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][-A-Za-z0-9_.:@]{0,127}$")],
+        Literal["view", "edit", "admin"],
+    ] = Field(
+        default_factory=dict,
+        description="People's access to the namespace: identity-provider group -> built-in ClusterRole "
+        "(view, edit or admin; never cluster-admin), each a RoleBinding in this namespace only.",
+    )
     quota: Quota = Field(default_factory=Quota, description="The namespace's ResourceQuota.")
     limit_range: LimitRange = Field(default_factory=LimitRange, description="The namespace's LimitRange.")
     argocd: ArgoCD | None = Field(
@@ -124,3 +133,9 @@ class Environment(Model):
             if key.startswith("pod-security.kubernetes.io/"):
                 raise ValueError(f"{key} is set by the generator (Pod Security Standards 'restricted')")
         return self
+
+
+def team_binding_name(group: str) -> str:
+    """The RoleBinding of a team: 'platform:gitops@corp' -> 'team-platform-gitops-corp'."""
+    slug = "-".join(part for part in re.split(r"[^a-z0-9]+", group.lower()) if part)[:58]
+    return f"team-{slug or 'group'}"

@@ -247,6 +247,11 @@ class Service(Model):
         default_factory=dict, description="Non-secret configuration, delivered through a ConfigMap."
     )
     secrets: list[SecretSource] = Field(default_factory=list, description="Secrets, by reference only.")
+    restart_on_secret_change: bool = Field(
+        False,
+        description="Roll the pods when the synced Secret changes (rotation), through the Reloader controller "
+        "(secret.reloader.stakater.com/reload on the workload). Needs secrets.",
+    )
     service_account: ServiceAccount = Field(default_factory=ServiceAccount, description="Dedicated identity.")
     ingress: list[IngressRule] = Field(default_factory=list, description="Allowed inbound traffic.")
     egress: list[EgressRule] = Field(default_factory=list, description="Allowed outbound traffic (DNS aside).")
