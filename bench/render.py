@@ -9,6 +9,7 @@ fresh process (what `make render` costs, interpreter start-up included). Usage:
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 import tempfile
@@ -52,6 +53,7 @@ def measure(root: Path, label: str) -> None:
 
 
 def main(argv: list[str]) -> None:
+    gc.disable()  # as the CLI does for the length of a command
     sizes = [int(a) for a in argv] or [100, 500]
     with tempfile.TemporaryDirectory() as tmp:
         example = Path(tmp) / "example"

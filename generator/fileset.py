@@ -47,7 +47,8 @@ def _is_generated(path: Path) -> bool:
         return False
 
 
-def _existing_generated(root: Path, managed: Iterable[str]) -> list[str]:
+def _stale_generated(root: Path, managed: Iterable[str], files: FileSet) -> list[str]:
+    """Generated files under the managed folders that ``files`` no longer holds (each opened once)."""
     found = []
     for folder in sorted(set(managed)):
         base = root / folder
@@ -57,8 +58,9 @@ def _existing_generated(root: Path, managed: Iterable[str]) -> list[str]:
             dirnames.sort()
             for name in sorted(filenames):
                 path = Path(dirpath) / name
-                if _is_generated(path):
-                    found.append(path.relative_to(root).as_posix())
+                rel = path.relative_to(root).as_posix()
+                if rel not in files and _is_generated(path):
+                    found.append(rel)
     return found
 
 
@@ -66,16 +68,13 @@ def plan(root: Path, files: FileSet, managed: Iterable[str]) -> Plan:
     """Compare ``files`` with the tree under ``root``; read-only."""
     writes = {}
     for rel, text in sorted(files.items()):
-        target = root / rel
-        data = text.encode("utf-8")
         try:
-            if target.read_bytes() == data:
+            if (root / rel).read_bytes() == text.encode("utf-8"):
                 continue
         except OSError:
             pass
         writes[rel] = text
-    deletes = tuple(p for p in _existing_generated(root, managed) if p not in files)
-    return Plan(writes=writes, deletes=deletes)
+    return Plan(writes=writes, deletes=tuple(_stale_generated(root, managed, files)))
 
 
 def apply(root: Path, change: Plan) -> None:
