@@ -98,42 +98,53 @@ def _key(key: str) -> str:
 
 
 def _scalar(value: Any, prefix: str, indent: str, out: list[str]) -> None:
-    if isinstance(value, (dict, list)):
-        out.append(prefix + ("{}" if isinstance(value, dict) else "[]"))
+    kind = type(value)
+    if kind is dict or kind is list:
+        out.append(prefix + ("{}" if kind is dict else "[]"))
         return
     # floats are not cached: -0.0 == 0.0 and they hash alike, yet they are written differently
-    first, rest = _render_scalar(value) if type(value) is float else _cached_scalar(type(value), value)
+    first, rest = _render_scalar(value) if kind is float else _cached_scalar(kind, value)
     out.append(prefix + first)
-    out.extend(indent + _INDENT + line if line else "" for line in rest)
+    if rest:
+        out.extend(indent + _INDENT + line if line else "" for line in rest)
 
 
 def _mapping(value: dict, indent: str, prefix: str, out: list[str]) -> None:
     """A non-empty mapping whose first line starts with ``prefix``; its other keys start with ``indent``."""
     head_prefix = prefix
+    inner = indent + _INDENT
     for k, v in value.items():
         if type(k) is not str:
             raise _Fallback
         head = head_prefix + _key(k) + ":"
         head_prefix = indent
-        if isinstance(v, dict) and v:
+        kind = type(v)
+        if kind is dict and v:
             out.append(head)
-            _mapping(v, indent + _INDENT, indent + _INDENT, out)
-        elif isinstance(v, list) and v:
+            _mapping(v, inner, inner, out)
+        elif kind is list and v:
             out.append(head)
             _sequence(v, indent, out)
-        else:
+        elif kind is dict or kind is list or kind is str or kind is int or kind is bool or v is None or kind is float:
             _scalar(v, head + " ", indent, out)
+        else:
+            raise _Fallback  # subclasses and other types: PyYAML decides
 
 
 def _sequence(items: list, indent: str, out: list[str]) -> None:
     """A sequence under a mapping key at ``indent``: its items start at the key's column."""
+    inner = indent + _INDENT
+    dash = indent + "- "
     for item in items:
-        if isinstance(item, dict) and item:
-            _mapping(item, indent + _INDENT, indent + "- ", out)
-        elif isinstance(item, list) and item:
+        kind = type(item)
+        if kind is dict and item:
+            _mapping(item, inner, dash, out)
+        elif kind is list and item:
             raise _Fallback
+        elif kind is dict or kind is list or kind is str or kind is int or kind is bool or item is None or kind is float:
+            _scalar(item, dash, indent, out)
         else:
-            _scalar(item, indent + "- ", indent, out)
+            raise _Fallback
 
 
 def dump(obj: Any) -> str:
