@@ -79,7 +79,10 @@ def test_ci_runs_on_pushes_and_pull_requests_with_every_check():
     assert "make test" in jobs["test"]
     assert "make check" in jobs["drift"] and "run make render" in jobs["drift"]
     assert "helm lint --strict" in jobs["helm-lint"] and "values-*.yaml" in jobs["helm-lint"]
-    assert "checkov --directory rendered" in jobs["checkov"] and "scanned == 0" in jobs["checkov"]
+    assert "checkov --directory" in jobs["checkov"] and "scanned == 0" in jobs["checkov"]
+    # every spec root is covered, not only the repository's own
+    for job in ("drift", "kubeconform", "helm-lint", "checkov"):
+        assert "examples/*/" in jobs[job], job
 
 
 def test_kubeconform_uses_the_declared_kubernetes_version_and_the_vendored_crd_schemas():
