@@ -126,6 +126,8 @@ def _service(draw, services, own, stores):
                    "mountPath": draw(st.sampled_from(["/etc/tls", "/var/run/x"]))}
         service["secrets"] = draw(st.sampled_from([[mounted, *service.get("secrets", [])],
                                                    [*service.get("secrets", []), mounted]]))
+    if service.get("secrets") and draw(st.booleans()):
+        service["restartOnSecretChange"] = True
     if draw(st.booleans()):
         service["waivers"] = [{"check": draw(st.sampled_from(["CKV_K8S_40", "CKV_K8S_38"])),
                                "reason": "a reason: with {{ braces }} and --- dashes"}]
@@ -266,4 +268,9 @@ def environment_specs(draw) -> dict:
             "pods": st.integers(1, 50)}))
     if draw(st.booleans()):
         spec["limitRange"] = {"enabled": draw(st.booleans()), "defaultLimitCpu": "2"}
+    if draw(st.booleans()):
+        # group names whose RoleBinding names cannot collide (distinct letters before any separator)
+        groups = draw(st.lists(st.sampled_from(["dev", "Ops.Team", "platform:gitops@corp", "sre_1", "A-B"]),
+                               min_size=1, max_size=3, unique=True))
+        spec["teams"] = {g: draw(st.sampled_from(["view", "edit", "admin"])) for g in groups}
     return spec

@@ -168,6 +168,11 @@ VARIANTS = [
     pytest.param(lambda s: _svc(s).update(replicas=2, spread={"maxSkew": 2, "whenUnsatisfiable": "DoNotSchedule"}),
                  id="spread-do-not-schedule"),
     pytest.param(lambda s: _svc(s).update(autoscaling={"minReplicas": 1, "maxReplicas": 1}), id="spread-single-pod-hpa"),
+    pytest.param(lambda s: _svc(s).update(restartOnSecretChange=True), id="reload-on-secret-change"),
+    pytest.param(lambda s: _svc(s).update(restartOnSecretChange=True, rollout={"canary": {"steps": [50]}},
+                                          waivers=[]), id="reload-rollout-without-waivers"),
+    pytest.param(lambda s: s.update(teams={"platform:gitops@corp": "edit", "A.B": "view", "9": "admin",
+                                           "x" * 70: "view", "dev_team": "view"}), id="teams-odd-group-names"),
 ]
 
 
