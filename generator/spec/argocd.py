@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from generator.spec.common import DnsLabel, Duration, Model
+from generator.spec.common import DnsLabel, Duration, Model, require_one
 
 IN_CLUSTER = "https://kubernetes.default.svc"
 
@@ -37,8 +37,7 @@ class Destination(Model):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "Destination":
-        if (self.name is None) == (self.server is None):
-            raise ValueError("give exactly one of name, server")
+        require_one(self, "name", "server")
         return self
 
 

@@ -14,6 +14,13 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 
 
+def require_one(model: BaseModel, *fields: str, message: str | None = None) -> None:
+    """Raise unless exactly one of ``fields`` (attribute names) is set; the message names their YAML keys."""
+    if sum(getattr(model, f) is not None for f in fields) != 1:
+        keys = [to_camel(f.rstrip("_")) for f in fields]
+        raise ValueError(message or f"give exactly one of {', '.join(keys)}")
+
+
 class Model(BaseModel):
     """Base of every spec model: strict, frozen, camelCase keys, unknown keys rejected."""
 

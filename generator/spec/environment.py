@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, model_validator
 
 from generator.spec.argocd import ArgoCD
-from generator.spec.common import DnsLabel, LabelKey, LabelValue, Model
+from generator.spec.common import DnsLabel, LabelKey, LabelValue, Model, require_one
 from generator.spec.guardrails import LimitRange, Quota
 from generator.spec.service import Service
 
@@ -65,8 +65,7 @@ class SecretStore(Model):
 
     @model_validator(mode="after")
     def _one_provider(self) -> "SecretStore":
-        if (self.aws is None) == (self.vault is None):
-            raise ValueError("give exactly one provider: aws or vault")
+        require_one(self, "aws", "vault", message="give exactly one provider: aws or vault")
         return self
 
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from generator.spec.common import DnsLabel, Model, Port
+from generator.spec.common import DnsLabel, Model, Port, require_one
 
 Protocol = Literal["TCP", "UDP", "SCTP"]
 
@@ -26,9 +26,7 @@ class Peer(Model):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "Peer":
-        chosen = [k for k in ("service", "namespace", "cidr") if getattr(self, k) is not None]
-        if len(chosen) != 1:
-            raise ValueError("give exactly one of service, namespace, cidr")
+        require_one(self, "service", "namespace", "cidr")
         if self.pod_labels is not None and self.namespace is None:
             raise ValueError("podLabels only goes with namespace")
         if self.except_ and self.cidr is None:

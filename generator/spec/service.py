@@ -23,6 +23,7 @@ from generator.spec.common import (
     Port,
     cpu_millicores,
     memory_bytes,
+    require_one,
 )
 from generator.spec.delivery import RollingUpdate, Rollout
 from generator.spec.network import EgressRule, IngressRule
@@ -135,8 +136,7 @@ class Disruption(Model):
 
     @model_validator(mode="after")
     def _one_bound(self) -> "Disruption":
-        if (self.min_available is None) == (self.max_unavailable is None):
-            raise ValueError("give exactly one of minAvailable, maxUnavailable")
+        require_one(self, "min_available", "max_unavailable")
         for value in (self.min_available, self.max_unavailable):
             if isinstance(value, str) and not re.fullmatch(r"(100|[1-9]?[0-9])%", value):
                 raise ValueError(f"{value!r} is neither a count nor a percentage like '50%'")
