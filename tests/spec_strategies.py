@@ -5,12 +5,15 @@ side, namespace and CIDR peers, secrets from two stores (AWS or Vault) with rena
 or read as variables, cluster stores, autoscaling, disruption budgets, probes with and without timings,
 writable paths, waivers, canary rollouts with and without analysis, rolling update bounds, Ingress exposure,
 metrics on their own port, alerts with disabled, replaced and extra rules, API access, quota overrides,
-zone spread, and free-text values full of YAML and template syntax, control characters and non-ASCII text.
+zone spread, Reloader restarts on secret change, team RoleBindings for any group name the spec allows, and
+free-text values full of YAML and template syntax, control characters and non-ASCII text.
 """
 
 from __future__ import annotations
 
 from hypothesis import strategies as st
+
+from generator.spec.environment import team_binding_name
 
 SERVICE_NAMES = ["api", "web", "worker", "a", "a-b", "db-proxy"]
 STORE_NAMES = ["aws-a", "vault-b"]
@@ -22,6 +25,10 @@ LABEL_VALUE = st.from_regex(r"\A([A-Za-z0-9]([-A-Za-z0-9_.]{0,8}[A-Za-z0-9])?)?\
 ENV_KEY = st.sampled_from(["LOG_LEVEL", "MODE", "GREETING", "_X", "a1"])
 TAG = st.sampled_from(["1.4.2", "1e3", "0o17", "y", "latest", "v2", "09"])
 DIGEST = st.just("sha256:" + "ab" * 32)
+GROUP = st.one_of(
+    st.sampled_from(["dev", "Ops..Team", "platform:gitops@corp", "sre_1:", "A-B", "9", "a" * 57 + ".b", "Z" * 70]),
+    st.from_regex(r"\A[A-Za-z0-9][-A-Za-z0-9_.:@]{0,80}\Z"),
+)
 
 
 def _probe(port):
@@ -269,8 +276,8 @@ def environment_specs(draw) -> dict:
     if draw(st.booleans()):
         spec["limitRange"] = {"enabled": draw(st.booleans()), "defaultLimitCpu": "2"}
     if draw(st.booleans()):
-        # group names whose RoleBinding names cannot collide (distinct letters before any separator)
-        groups = draw(st.lists(st.sampled_from(["dev", "Ops.Team", "platform:gitops@corp", "sre_1", "A-B"]),
-                               min_size=1, max_size=3, unique=True))
+        # group names as the spec's pattern allows them, no two mapping to one RoleBinding name (the spec
+        # refuses that); the fixed ones reach the slug's edges: separator runs, a trailing separator, a cut that ends in '-'
+        groups = draw(st.lists(GROUP, min_size=1, max_size=3, unique_by=team_binding_name))
         spec["teams"] = {g: draw(st.sampled_from(["view", "edit", "admin"])) for g in groups}
     return spec

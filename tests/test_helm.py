@@ -168,11 +168,24 @@ VARIANTS = [
     pytest.param(lambda s: _svc(s).update(replicas=2, spread={"maxSkew": 2, "whenUnsatisfiable": "DoNotSchedule"}),
                  id="spread-do-not-schedule"),
     pytest.param(lambda s: _svc(s).update(autoscaling={"minReplicas": 1, "maxReplicas": 1}), id="spread-single-pod-hpa"),
+    # secret rotation: the Reloader annotation, after the waivers' and before the sync wave
     pytest.param(lambda s: _svc(s).update(restartOnSecretChange=True), id="reload-on-secret-change"),
     pytest.param(lambda s: _svc(s).update(restartOnSecretChange=True, rollout={"canary": {"steps": [50]}},
                                           waivers=[]), id="reload-rollout-without-waivers"),
+    pytest.param(lambda s: _svc(s).update(restartOnSecretChange=True, rollout={"canary": {"steps": [20, 60]}},
+                                          waivers=[{"check": "CKV_K8S_40", "reason": "r: {{ x }}"}]),
+                 id="reload-rollout-with-waiver"),
+    pytest.param(lambda s: s["services"].update(
+        reloaded={**_svc(s), "expose": None, "restartOnSecretChange": True},
+        kept={**_svc(s), "expose": None, "restartOnSecretChange": False},
+    ), id="reload-on-one-service-off-on-another"),
+    # teams: RoleBindings to the built-in ClusterRoles, names slugged as spec.environment.team_binding_name
     pytest.param(lambda s: s.update(teams={"platform:gitops@corp": "edit", "A.B": "view", "9": "admin",
                                            "x" * 70: "view", "dev_team": "view"}), id="teams-odd-group-names"),
+    pytest.param(lambda s: s.update(teams={"a" * 57 + ".b": "view", "Z" * 58 + "@x": "edit", "q--__..::@@r": "admin",
+                                           "ops@": "view", "B": "view", "b1": "edit", "Ab": "admin"}),
+                 id="teams-cut-ending-in-dash-separator-runs-and-ends-case-order"),
+    pytest.param(lambda s: s.update(teams={}), id="teams-none"),
 ]
 
 
@@ -205,6 +218,11 @@ def test_generated_specs_render_identically(spec, tmp_path_factory):
         pytest.param(lambda v: _svc(v)["secrets"][0].update(keys=["db.pem"]), "keys", id="file-name-without-mount-path"),
         pytest.param(lambda v: _svc(v)["secrets"][0].update(keys=["a/b"], mountPath="/etc/x"), "keys",
                      id="bad-file-name"),
+        pytest.param(lambda v: _svc(v).update(restartOnSecretChange="yes"), "restartOnSecretChange",
+                     id="mistyped-restart-on-secret-change"),
+        pytest.param(lambda v: v.update(teams={"équipe": "view"}), "équipe", id="non-ascii-team-group"),
+        pytest.param(lambda v: v.update(teams={"platform:gitops@corp": "cluster-admin"}), "teams",
+                     id="team-role-not-built-in"),
     ],
 )
 def test_schema_rejects_bad_values_naming_the_key(change, named, tmp_path):
