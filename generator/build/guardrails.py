@@ -47,13 +47,13 @@ def resource_quota(ctx: Context) -> dict | None:
     q = ctx.spec.quota
     if not q.enabled:
         return None
-    hard = computed_quota(ctx.spec)
     given = {
         "requests.cpu": q.requests_cpu, "requests.memory": q.requests_memory,
         "limits.cpu": q.limits_cpu, "limits.memory": q.limits_memory,
         "pods": str(q.pods) if q.pods is not None else None,
     }
-    hard.update({k: v for k, v in given.items() if v is not None})
+    computed = computed_quota(ctx.spec) if None in given.values() else {}
+    hard = {k: computed[k] if v is None else v for k, v in given.items()}
     return obj("v1", "ResourceQuota", metadata("compute", ctx), spec={"hard": hard})
 
 

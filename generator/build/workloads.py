@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from typing import Mapping
 
 from generator.build.meta import Context, metadata, obj, selector, xdict
 from generator.build.monitoring import pod_annotations
@@ -28,6 +29,22 @@ def config_name(service: str) -> str:
     return f"{service}-env"
 
 
+# Go's encoding/json (Helm's toJson) escapes these where Python's json.dumps writes them as they are.
+_GO_JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+
+
+def config_checksum(env: Mapping[str, str]) -> str:
+    """sha256 of the configuration as Go's encoding/json writes it (keys sorted, compact), which is what
+    Helm's ``toJson`` gives: a chart computes the same digest for the same values, and one changed with
+    ``--set`` rolls the pods. A traced mapping (the chart's tracer) says how the digest was made."""
+    text = json.dumps(dict(sorted(env.items())), ensure_ascii=False, separators=(",", ":"))
+    for char, escape in _GO_JSON_ESCAPES:
+        text = text.replace(char, escape)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    derived = getattr(env, "derived", None)
+    return derived(digest, "sha256-json") if derived else digest
+
+
 TOKEN_MOUNT_CHECK = "CKV_K8S_38"
 
 
@@ -43,8 +60,7 @@ def pod_template(ctx: Context, name: str, svc: Service) -> dict:
     sec = svc.security
     annotations = pod_annotations(svc)
     if svc.env:
-        digest = hashlib.sha256(json.dumps(dict(sorted(svc.env.items()))).encode()).hexdigest()
-        annotations = {"checksum/config": digest, **annotations}
+        annotations = {"checksum/config": config_checksum(svc.env), **annotations}
     secret_vols, _ = secret_volumes(name, svc)
     volumes = [{"name": volume_name(p), "emptyDir": {}} for p in sec.writable_paths] + secret_vols
     pod_spec = xdict(

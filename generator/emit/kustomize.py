@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from generator import patch_keys, yamlio
+from generator.built import BuiltRoot
 from generator.diff_patch import DIRECTIVE, keyed, strategic_patch
 from generator.emit.kustomization import Kustomization, Metadata, NamespaceTransformer, Patch, PatchTransformer, Target
 from generator.fileset import header
@@ -112,9 +113,9 @@ def _most_common(values: list[Any]) -> Any:
     return max(counts.values(), key=len)[0]
 
 
-def emit(built) -> dict[str, str]:
+def emit(built: BuiltRoot) -> dict[str, str]:
     """Every file of ``base/`` and ``overlays/<env>/`` for the built environments."""
-    envs = [_environment(b) for b in built]
+    envs = [_environment(b) for b in built.environments]
     if not envs:
         return {}
     order = list(dict.fromkeys(k for e in envs for k in e.objects))
@@ -132,12 +133,12 @@ def _environment(b) -> _Env:
     objects: dict[Key, dict] = {}
     files: set[str] = set()
     for o in b.objects:
-        key, o = relative(o, b.env.spec.namespace)
+        key, o = relative(o, b.spec.namespace)
         if key.file() in files:
             raise ValueError(f"{b.name}: two objects would be written to {key.file()}")
         files.add(key.file())
         objects[key] = o
-    return _Env(b.name, b.env.source, b.env.spec.namespace, b.env.spec.kubernetes_version, objects)
+    return _Env(b.name, b.source, b.spec.namespace, b.spec.kubernetes_version, objects)
 
 
 def _base_object(key: Key, envs: list[_Env]) -> dict:

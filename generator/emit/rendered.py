@@ -5,6 +5,7 @@ with a one-line header naming its spec. Cluster-scoped objects go under ``render
 from __future__ import annotations
 
 from generator import yamlio
+from generator.built import BuiltRoot
 from generator.fileset import header
 
 ROOT = "rendered"
@@ -17,13 +18,13 @@ def object_path(env_name: str, o: dict) -> str:
     return f"{ROOT}/{env_name}/{folder}/{o['kind'].lower()}-{meta['name']}.yaml"
 
 
-def emit(built) -> dict[str, str]:
+def emit(built: BuiltRoot) -> dict[str, str]:
     """One file per object of every built environment."""
     files: dict[str, str] = {}
-    for env in built:
+    for env in built.environments:
         for o in env.objects:
             path = object_path(env.name, o)
             if path in files:
                 raise ValueError(f"two objects would be written to {path}")
-            files[path] = header(env.env.source) + yamlio.dump(o)
+            files[path] = header(env.source) + yamlio.dump(o)
     return files

@@ -62,11 +62,12 @@ class Image(Model):
 
     @property
     def reference(self) -> str:
+        # Built with + rather than an f-string, so the Helm chart can follow the tag and digest values.
         ref = self.repository
         if self.tag:
-            ref += f":{self.tag}"
+            ref = ref + ":" + self.tag
         if self.digest:
-            ref += f"@{self.digest}"
+            ref = ref + "@" + self.digest
         return ref
 
 

@@ -1,0 +1,55 @@
+"""What the build step hands the emitters: every environment with its objects, and the Argo CD objects.
+
+The one input type of every emitter (``generator.emit``), so an emitter reads ``env.spec`` and
+``env.source`` rather than reaching through the loader's record. Everything here is already validated:
+the emitters only serialize.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.load import LoadedEnvironment
+from generator.spec import Environment
+
+
+@dataclass(frozen=True)
+class BuiltEnvironment:
+    """One environment's spec and the objects built from it, in install order."""
+
+    loaded: LoadedEnvironment
+    objects: tuple[dict, ...]
+
+    @property
+    def name(self) -> str:
+        return self.loaded.name
+
+    @property
+    def spec(self) -> Environment:
+        return self.loaded.spec
+
+    @property
+    def source(self) -> str:
+        """The environment's spec file, relative to the root."""
+        return self.loaded.source
+
+
+@dataclass(frozen=True)
+class ArgoObject:
+    """An Argo CD object and the spec files it comes from (for its generated-file header)."""
+
+    object: dict
+    source: str
+
+
+@dataclass(frozen=True)
+class BuiltRoot:
+    """Every environment of a spec root, by name, and the Argo CD objects that deploy them."""
+
+    environments: tuple[BuiltEnvironment, ...]
+    argocd: tuple[ArgoObject, ...] = ()
+
+    @property
+    def system(self) -> str:
+        """The system every environment names (the pipeline checks they agree)."""
+        return self.environments[0].spec.system

@@ -1,0 +1,173 @@
+"""From objects built over a traced spec to chart templates, and what the chart must check of its values.
+
+``environment_templates`` turns one environment's traced objects into template texts: the object is
+written by the one YAML emitter, with every free traced leaf replaced by a reference to the values
+(``{{ include "gitops.json" (index $.Values ...) }}``), a ``Concat`` by ``print`` of its parts and a
+``Derived`` by the Helm function that computes it; everything else is the literal the builders computed.
+
+``expectations`` is the other half: the values this environment's templates were generated for, as a tree
+the chart's guard compares with the values it is given. A map keeps its keys, a list its length, a free
+leaf its type, a pinned leaf (or a subtree without free leaves) its value; the constraints that held for
+the free leaves (``replicas >= 2``) must still hold. So a value set at install time either flows into the
+objects exactly as the builders would have used it, or ``helm template`` fails naming it.
+
+Pure: objects and values in, text and data out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from generator import yamlio
+from generator.emit.helm.trace import Concat, Constraint, Derived, Path, Recorder, Traced, plain
+
+_HELM_FUNCTIONS = {"sha256-json": "toJson | sha256sum"}
+_SYMBOLS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+_NEGATION = {"eq": "ne", "ne": "eq", "lt": "ge", "le": "gt", "gt": "le", "ge": "lt"}
+
+
+@dataclass(frozen=True)
+class EnvironmentTemplates:
+    """One environment's templates by object (kind, name), and the values paths they read."""
+
+    texts: dict[tuple[str, str], str]
+    free: frozenset[Path]
+
+
+def go_string(text: str) -> str:
+    """A Go string literal of ``text``, ASCII only."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif 0x20 <= code < 0x7F:
+            out.append(char)
+        else:
+            out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
+
+
+def values_path(path: Path) -> str:
+    """``(index $.Values "services" "web" "replicas")``."""
+    return "(index $.Values " + " ".join(str(p) if isinstance(p, int) else go_string(p) for p in path) + ")"
+
+
+def dotted(path: Path) -> str:
+    """``services.web.probes.liveness`` / ``services.web.rollout.canary.steps[1]``."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
+class _Writer:
+    """Writes the objects of one environment, collecting the values paths they read."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.pinned = recorder.pinned
+        self.read: set[Path] = set()
+
+    def expression(self, value: Any) -> str | None:
+        if isinstance(value, Traced):
+            if value.path in self.pinned:
+                return None
+            self.read.add(value.path)
+            return values_path(value.path)
+        if isinstance(value, Concat):
+            parts = [self.expression(p) for p in value.parts]
+            if all(p is None for p in parts):
+                return None
+            return "(print " + " ".join(e or go_string(plain(p)) for e, p in zip(parts, value.parts)) + ")"
+        if isinstance(value, Derived):
+            return values_path(value.source)[:-1] + " | " + _HELM_FUNCTIONS[value.function] + ")"
+        return None
+
+    def text(self, o: dict) -> str:
+        expressions: list[str] = []
+        prefix = _token_prefix(o)
+
+        def walk(value: Any) -> Any:
+            if isinstance(value, dict):
+                return {plain(k): walk(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [walk(v) for v in value]
+            expression = self.expression(value)
+            if expression is None:
+                return plain(value)
+            expressions.append(expression)
+            return f"{prefix}{len(expressions) - 1}X"
+
+        text = yamlio.dump(walk(o))
+        return re.sub(
+            re.escape(prefix) + r"([0-9]+)X",
+            lambda m: '{{ include "gitops.json" ' + expressions[int(m.group(1))] + " }}",
+            text,
+        )
+
+
+def _token_prefix(o: Any) -> str:
+    """A placeholder prefix that no string of ``o`` contains."""
+    strings = list(_strings(o))
+    prefix = "GITOPSREF"
+    while any(prefix in s for s in strings):
+        prefix += "Z"
+    return prefix
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield str.__str__(k) if isinstance(k, str) else str(k)
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, str):
+        yield str.__str__(value)
+
+
+def environment_templates(objects: list[dict], recorder: Recorder) -> EnvironmentTemplates:
+    """The template text of every traced object of one environment."""
+    writer = _Writer(recorder)
+    texts = {(o["kind"], plain(o["metadata"]["name"])): writer.text(o) for o in objects}
+    return EnvironmentTemplates(texts=texts, free=frozenset(writer.read))
+
+
+def expectations(values: dict, free: frozenset[Path], recorder: Recorder) -> dict:
+    """What the chart's guard checks of the values of this environment (see the module docstring)."""
+    return {"values": _shape(values, (), free), "constraints": _constraints(values, free, recorder.constraints)}
+
+
+def _shape(node: Any, path: Path, free: frozenset[Path]) -> dict:
+    if isinstance(node, dict):
+        children = {k: _shape(v, (*path, k), free) for k, v in node.items()}
+        return {"v": node} if all("v" in c for c in children.values()) else {"m": children}
+    if isinstance(node, list):
+        children = [_shape(v, (*path, i), free) for i, v in enumerate(node)]
+        return {"v": node} if all("v" in c for c in children) else {"l": children}
+    if path in free:
+        return {"t": "string" if isinstance(node, str) else "number"}
+    return {"v": node}
+
+
+def _at(values: dict, path: Path) -> Any:
+    for part in path:
+        values = values[part]
+    return values
+
+
+def _constraints(values: dict, free: frozenset[Path], found: set[Constraint]) -> list[dict]:
+    checks = {}
+    for c in found:
+        if c.left not in free:
+            continue  # the value is pinned, which says more
+        right = c.right
+        right_free = c.right_is_path and c.right in free
+        if c.right_is_path and not right_free:
+            right = _at(values, c.right)
+        op = c.op if c.want else _NEGATION[c.op]
+        says = f"must be {_SYMBOLS[op]} " + (dotted(right) if right_free else repr(right))
+        check = {"name": dotted(c.left), "left": list(c.left), "op": op, "right": list(right) if right_free else right,
+                 "rightIsPath": right_free, "says": says}
+        checks[(check["name"], op, repr(check["right"]))] = check
+    return [checks[k] for k in sorted(checks)]

@@ -1,0 +1,256 @@
+"""Traced spec values: the leaves of a spec that remember where they sit in the Helm values.
+
+The chart is derived by running the builders a second time over a *traced* copy of the spec, in which every
+string, integer and float leaf is a subclass of its type that carries its values path. A leaf that reaches
+an output object untouched becomes a reference to the values (``{{ ... (index $.Values ...) }}``) in the
+generated template; everything the builders computed stays literal.
+
+The builders must not be fooled, so a traced leaf records how it was used:
+
+- comparisons (``<``, ``==``, ...) and truth tests are *constraints* (``replicas >= 2`` was true): the
+  chart fails when a value set at install time breaks one, because the objects would need another shape;
+- any other inspection (formatting into an f-string, arithmetic, hashing as a dict key, string methods,
+  ``len``) *pins* the leaf: the chart fails when its value differs from the spec's, because something the
+  builders derived from it (a name, an expression, a computed amount) would be stale.
+
+``+`` on traced strings is the one operation that stays traced (``Concat``): an image reference built as
+``repository + ":" + tag`` still follows both values. A mapping of leaves is a ``TracedDict``, so a builder
+can hand it to a function Helm can compute as well (``Derived``, e.g. the config checksum).
+
+Pure: nothing here reads or writes files; one ``Recorder`` per traced build collects the uses.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from pydantic import BaseModel
+
+Path = tuple[str | int, ...]
+
+# Attributes a traced value keeps from its base type: object machinery, pickling, and the operations the
+# mixins below define themselves.
+_MACHINERY = frozenset({
+    "__new__", "__init__", "__getattribute__", "__setattr__", "__delattr__", "__class__", "__init_subclass__",
+    "__subclasshook__", "__dir__", "__sizeof__", "__doc__", "__getnewargs__", "__reduce__", "__reduce_ex__",
+    "__getstate__", "__class_getitem__",
+})
+_COMPARISONS = {"__eq__": "eq", "__ne__": "ne", "__lt__": "lt", "__le__": "le", "__gt__": "gt", "__ge__": "ge"}
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """``op(left, right) is want`` held for the spec; ``right`` is a path (another leaf) or a literal."""
+
+    op: str
+    left: Path
+    right: Any
+    right_is_path: bool
+    want: bool
+
+
+@dataclass
+class Recorder:
+    """Every use of the traced leaves of one build."""
+
+    pinned: set[Path] = field(default_factory=set)
+    constraints: set[Constraint] = field(default_factory=set)
+
+    def pin(self, *values: Any) -> None:
+        for value in values:
+            if isinstance(value, Traced):
+                self.pinned.add(value.path)
+
+    def compare(self, op: str, left: "Traced", right: Any, want: bool) -> None:
+        if isinstance(right, Traced) and type(right) is type(left) and not isinstance(left, float):
+            if right.path != left.path:
+                self.constraints.add(Constraint(op, left.path, right.path, True, want))
+        elif type(right) is (str if isinstance(left, str) else int):
+            self.constraints.add(Constraint(op, left.path, right, False, want))
+        else:  # a comparison the chart could not repeat (floats, mixed types): the value must not change
+            self.pin(left, right)
+
+
+class Traced:
+    """Mixin of the traced leaf types: ``path`` in the values, ``recorder`` of the build."""
+
+    path: Path
+    recorder: Recorder
+
+
+def _pinning(method: Callable) -> Callable:
+    def pinned(self, *args, **kwargs):
+        self.recorder.pin(self, *args)
+        return method(self, *args, **kwargs)
+
+    return pinned
+
+
+def _comparing(method: Callable, op: str) -> Callable:
+    def compare(self, other):
+        result = method(self, other)
+        if result is not NotImplemented:
+            self.recorder.compare(op, self, other, bool(result))
+        return result
+
+    return compare
+
+
+def _methods(base: type, wrap: Callable[[str, Callable], Callable]) -> dict[str, Callable]:
+    """Every callable attribute of ``base`` but its machinery, wrapped."""
+    return {
+        name: wrap(name, getattr(base, name))
+        for name in dir(base)
+        if name not in _MACHINERY and callable(getattr(base, name))
+    }
+
+
+def _traced_type(base: type) -> type:
+    def wrap(name: str, method: Callable) -> Callable:
+        return _comparing(method, _COMPARISONS[name]) if name in _COMPARISONS else _pinning(method)
+
+    def truth(self) -> bool:
+        result = base.__len__(self) > 0 if base is str else base.__bool__(self)
+        self.recorder.compare("ne", self, base(), result)
+        return result
+
+    namespace = {**_methods(base, wrap), "__bool__": truth}
+    return type(f"Traced{base.__name__.capitalize()}", (base, Traced), namespace)
+
+
+TracedInt = _traced_type(int)
+TracedFloat = _traced_type(float)
+
+
+class TracedStr(_traced_type(str)):  # type: ignore[misc]
+    """A traced string; ``+`` with another string keeps both traced (``Concat``)."""
+
+    def __add__(self, other):
+        return Concat.of(self, other)
+
+    def __radd__(self, other):
+        return Concat.of(other, self)
+
+
+class Concat(str):
+    """A string made with ``+`` of literal and traced parts; any other use pins every traced part."""
+
+    parts: tuple[str, ...]
+
+    @classmethod
+    def of(cls, *pieces: Any) -> Any:
+        if not all(isinstance(p, str) for p in pieces):
+            return NotImplemented
+        parts: list[str] = []
+        for piece in pieces:
+            parts.extend(piece.parts if isinstance(piece, Concat) else [piece])
+        made = cls("".join(str.__str__(p) for p in parts))
+        made.parts = tuple(parts)
+        return made
+
+    def __add__(self, other):
+        return Concat.of(self, other)
+
+    def __radd__(self, other):
+        return Concat.of(other, self)
+
+
+def _pin_parts(*values: Any) -> None:
+    for value in values:
+        for part in value.parts if isinstance(value, Concat) else (value,):
+            if isinstance(part, Traced):
+                part.recorder.pinned.add(part.path)
+
+
+def _concat_method(name: str, method: Callable) -> Callable:
+    def pinned(self, *args, **kwargs):
+        _pin_parts(self, *args)
+        return method(self, *args, **kwargs)
+
+    return pinned
+
+
+for _name, _method in _methods(str, _concat_method).items():
+    if _name not in ("__add__", "__radd__"):
+        setattr(Concat, _name, _method)
+Concat.__bool__ = _concat_method("__bool__", lambda self: str.__len__(self) > 0)  # type: ignore[attr-defined]
+
+
+class TracedDict(dict):
+    """A mapping of traced leaves at ``path`` (its keys are structure, its values are traced)."""
+
+    path: Path
+
+    def derived(self, value: str, function: str) -> "Derived":
+        """``value``, known to Helm as ``function`` applied to this mapping."""
+        return Derived.of(value, function, self.path)
+
+
+class Derived(str):
+    """A string the builders computed from a traced mapping with a function Helm has as well."""
+
+    function: str
+    source: Path
+
+    @classmethod
+    def of(cls, value: str, function: str, source: Path) -> "Derived":
+        made = cls(value)
+        made.function, made.source = function, source
+        return made
+
+
+def leaf(value: Any, path: Path, recorder: Recorder) -> Any:
+    """``value`` traced at ``path``; booleans, None and other types stay as they are (they are structure)."""
+    made = {str: TracedStr, int: TracedInt, float: TracedFloat}.get(type(value))
+    if made is None:
+        return value
+    traced = made(value)
+    traced.path, traced.recorder = path, recorder
+    return traced
+
+
+def plain(value: Any) -> Any:
+    """The value of a traced leaf (or a ``Concat`` or ``Derived``) as its exact base type."""
+    if isinstance(value, str) and type(value) is not str:
+        return str.__str__(value)
+    if isinstance(value, Traced):
+        return float.__float__(value) if isinstance(value, float) else int.__int__(value)
+    return value
+
+
+OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge,
+}
+
+
+def traced_copy(value: Any, shadow: Any, path: Path, recorder: Recorder) -> Any:
+    """A copy of the spec ``value`` whose leaves are traced wherever ``shadow``, the same value as it is
+    written in the values file, holds them at the same place (parts the values write differently, like a
+    secret source's keys, stay plain: the chart treats them as fixed)."""
+    if isinstance(value, BaseModel):
+        if not isinstance(shadow, dict):
+            return value
+        update = {}
+        for name, info in type(value).model_fields.items():
+            key = info.serialization_alias or info.alias or name
+            if key in shadow:
+                update[name] = traced_copy(getattr(value, name), shadow[key], (*path, key), recorder)
+        return value.model_copy(update=update)
+    if isinstance(value, dict):
+        if not isinstance(shadow, dict) or list(shadow) != list(value):
+            return value
+        items = {k: traced_copy(v, shadow[k], (*path, k), recorder) for k, v in value.items()}
+        if all(isinstance(v, Traced) for v in items.values()):
+            made = TracedDict(items)
+            made.path = path
+            return made
+        return items
+    if isinstance(value, (list, tuple)):
+        if not isinstance(shadow, list) or len(shadow) != len(value):
+            return value
+        return type(value)(traced_copy(v, s, (*path, i), recorder) for i, (v, s) in enumerate(zip(value, shadow)))
+    if type(value) is type(shadow) and value == shadow:
+        return leaf(value, path, recorder)
+    return value
