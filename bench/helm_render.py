@@ -26,11 +26,11 @@ from generator.emit import helm  # noqa: E402
 def render_root(root: Path) -> list[str]:
     result = pipeline.render(root)
     fileset.apply(root, fileset.plan(root, result.files, pipeline.MANAGED))
-    return [env.name for env in result.built]
+    return [env.name for env in result.built.environments]
 
 
 def time_helm(root: Path, envs: list[str], repeat: int) -> tuple[float, int]:
-    chart = root / helm.ROOT / helm.chart_name(pipeline.build(root))
+    chart = root / helm.ROOT / pipeline.build(root).system
     best, objects = float("inf"), 0
     for _ in range(repeat):
         started = time.perf_counter()

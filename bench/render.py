@@ -44,7 +44,7 @@ def measure(root: Path, label: str) -> None:
     subprocess.run([sys.executable, "-m", "generator", "render", "--root", str(root)], check=True,
                    capture_output=True, cwd=REPO)
     t_cold = time.perf_counter() - cold
-    objects = sum(len(b.objects) for b in built)
+    objects = sum(len(b.objects) for b in built.environments)
     print(
         f"{label:>14}: {objects:6d} objects {len(files):6d} files | load {t_load:6.3f}s  build {t_build_only:6.3f}s"
         f"  build+validate {t_build:6.3f}s  emit {t_emit:6.3f}s  render total {t_total:6.3f}s"

@@ -1,5 +1,5 @@
-"""Helpers of the Helm tests: spec roots of the repository, rendering a root into a temporary folder, the
-objects of a rendered/<env>/ tree and of a `helm template` run, keyed for comparison, and a readable diff."""
+"""Helpers of the Helm tests: rendering a root into a temporary folder, the objects of a rendered/<env>/
+tree and of a `helm template` run (either engine), keyed for comparison, and a readable diff."""
 
 from __future__ import annotations
 
@@ -15,15 +15,6 @@ REPO = Path(__file__).resolve().parent.parent
 Key = tuple[str, str, str, str]
 
 
-def spec_roots() -> list[Path]:
-    """The repository root and every examples/<system>/ holding environments/."""
-    return [REPO, *sorted(p.parent for p in REPO.glob("examples/*/environments") if p.is_dir())]
-
-
-def root_id(root: Path) -> str:
-    return "repo" if root == REPO else root.relative_to(REPO).as_posix()
-
-
 def render_into(specs: Path, target: Path) -> tuple[Path, pipeline.Result]:
     """Copy ``specs``/environments to ``target`` and render every tree there."""
     shutil.copytree(specs / "environments", target / "environments")
@@ -33,7 +24,7 @@ def render_into(specs: Path, target: Path) -> tuple[Path, pipeline.Result]:
 
 
 def chart_dir(root: Path, result: pipeline.Result) -> Path:
-    return root / helm.ROOT / helm.chart_name(list(result.built))
+    return root / helm.ROOT / result.built.system
 
 
 def key(o: dict) -> Key:
@@ -57,9 +48,9 @@ def rendered_objects(root: Path, env: str) -> dict[Key, dict]:
     return keyed(d for p in files for d in yamlio.load_all(p.read_text(encoding="utf-8")))
 
 
-def helm_objects(chart: Path, env: str) -> dict[Key, dict]:
-    text = toolchain.helm_template(chart, chart / f"values-{env}.yaml", chart.name)
-    return keyed(yamlio.load_all(text))
+def helm_objects(chart: Path, env: str, engine: str, values: Path | None = None, set_values=()) -> dict[Key, dict]:
+    values = values or chart / f"values-{env}.yaml"
+    return keyed(yamlio.load_all(toolchain.helm_template(chart, values, chart.name, engine=engine, set_values=set_values)))
 
 
 def differences(got: dict[Key, dict], want: dict[Key, dict]) -> list[str]:
@@ -69,6 +60,12 @@ def differences(got: dict[Key, dict], want: dict[Key, dict]) -> list[str]:
     for k in sorted(got.keys() & want.keys()):
         found += [f"{k}: {path}: {g!r} != {w!r}" for path, g, w in _diff(got[k], want[k], "")]
     return found
+
+
+def changed_fields(before: dict[Key, dict], after: dict[Key, dict]) -> set[tuple[str, str, str]]:
+    """(kind, name, field path) of every field that differs between two object sets with the same keys."""
+    assert before.keys() == after.keys()
+    return {(k[1], k[3], path.lstrip(".")) for k in before for path, _, _ in _diff(after[k], before[k], "")}
 
 
 def _diff(got: Any, want: Any, path: str):
@@ -82,8 +79,8 @@ def _diff(got: Any, want: Any, path: str):
         yield path or ".", got, want
 
 
-def assert_equivalent(root: Path, chart: Path, envs) -> None:
+def assert_equivalent(root: Path, chart: Path, envs, engine: str) -> None:
     problems = []
     for env in envs:
-        problems += [f"{env}: {d}" for d in differences(helm_objects(chart, env), rendered_objects(root, env))]
+        problems += [f"{env}: {d}" for d in differences(helm_objects(chart, env, engine), rendered_objects(root, env))]
     assert not problems, "helm template differs from rendered/:\n" + "\n".join(problems[:40])

@@ -100,7 +100,7 @@ def test_auto_sync_is_off_only_where_the_spec_says_so(root):
 def test_project_allows_this_repository_and_only_the_kinds_and_namespaces_deployed(root):
     result = pipeline.render(root)
     project = argocd_objects(root)["AppProject/securenexus"]["spec"]
-    deployed = [o for env in result.built for o in env.objects]
+    deployed = [o for env in result.built.environments for o in env.objects]
     cluster = {(o["apiVersion"].rpartition("/")[0], o["kind"]) for o in deployed if "namespace" not in o["metadata"]}
     namespaced = {(o["apiVersion"].rpartition("/")[0], o["kind"]) for o in deployed if "namespace" in o["metadata"]}
     assert project["sourceRepos"] == ["https://git.example.com/securenexus/gitops.git"]

@@ -13,7 +13,7 @@ EXAMPLES = REPO / "examples"
 
 
 def objects(root, env):
-    built = {b.name: b.objects for b in pipeline.build(root)}
+    built = {b.name: b.objects for b in pipeline.build(root).environments}
     return built[env]
 
 

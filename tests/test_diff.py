@@ -33,7 +33,7 @@ def two_commits(root):
 
 
 def test_reports_exactly_the_changed_objects_and_fields(two_commits, run_cli):
-    base_uat = [o for env in pipeline.build(_checkout(two_commits, "HEAD~1")) if env.name == "uat" for o in env.objects]
+    base_uat = [o for env in pipeline.build(_checkout(two_commits, "HEAD~1")).environments if env.name == "uat" for o in env.objects]
     result = run_cli("diff", "--base", "HEAD~1", "--root", str(two_commits))
     assert result.code == 0, result.err
     lines = result.out.splitlines()

@@ -15,7 +15,7 @@ from generator.validate.policies import restricted_violations
 @pytest.mark.parametrize("spec_root", spec_roots(), ids=root_id)
 def test_every_pod_template_is_restricted(spec_root):
     workloads = 0
-    for env in pipeline.build(spec_root):
+    for env in pipeline.build(spec_root).environments:
         for o in env.objects:
             assert restricted_violations(o) == [], (env.name, o["kind"], o["metadata"]["name"])
             workloads += "template" in o.get("spec", {})
@@ -23,7 +23,7 @@ def test_every_pod_template_is_restricted(spec_root):
 
 
 def _rollout():
-    built = pipeline.build(spec_roots()[0])
+    built = pipeline.build(spec_roots()[0]).environments
     prod = next(b for b in built if b.name == "production")
     return copy.deepcopy(next(o for o in prod.objects if o["kind"] == "Rollout"))
 

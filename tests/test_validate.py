@@ -29,7 +29,7 @@ def test_every_rendered_object_validates(spec_root, run_cli):
 
 
 def _deployment() -> dict:
-    built = pipeline.build(REPO)
+    built = pipeline.build(REPO).environments
     return copy.deepcopy(next(o for env in built for o in env.objects if o["kind"] == "Deployment"))
 
 
@@ -51,7 +51,7 @@ def test_wrong_type_is_rejected_with_its_path():
 
 
 def test_crd_objects_are_strict_at_the_root_and_in_metadata():
-    built = pipeline.build(REPO)
+    built = pipeline.build(REPO).environments
     external = copy.deepcopy(next(o for o in built[0].objects if o["kind"] == "ExternalSecret"))
     assert schemas.errors(external, "1.33") == []
     external["specc"] = {}
@@ -138,8 +138,8 @@ BREAKAGES = {
 @pytest.mark.parametrize("spec_root", spec_roots(), ids=root_id)
 def test_fast_validator_agrees_with_the_reference_implementation(spec_root, breakage):
     """jsonschema-rs (used to render) and the pure-Python jsonschema agree on every object, valid or broken."""
-    for env in pipeline.build(spec_root):
-        version = env.env.spec.kubernetes_version
+    for env in pipeline.build(spec_root).environments:
+        version = env.spec.kubernetes_version
         for original in env.objects:
             reference = _reference_validator(version, original)
             assert schemas.errors(original, version) == [] and reference.is_valid(original)

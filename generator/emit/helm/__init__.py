@@ -39,7 +39,9 @@ def emit(built: BuiltRoot) -> dict[str, str]:
     files = {
         f"{base}/Chart.yaml": header(_SPECS) + yamlio.dump(_chart_metadata(name)),
         f"{base}/values.yaml": header(_SPECS) + _SAFE_DEFAULTS_NOTE + yamlio.dump(helm_values.safe_defaults(name)),
-        f"{base}/values.schema.json": json.dumps(helm_values.schema(names), indent=2, ensure_ascii=False) + "\n",
+        f"{base}/values.schema.json": json.dumps(
+            {"$comment": header(_SPECS)[2:].strip(), **helm_values.schema(names)}, indent=2, ensure_ascii=False
+        ) + "\n",
         f"{base}/README.md": _readme(name, built),
         f"{base}/templates/_helpers.tpl": header(_SPECS) + _helpers(),
     }
@@ -56,7 +58,8 @@ def emit(built: BuiltRoot) -> dict[str, str]:
         spec_values = {k: v for k, v in values.items() if k != helm_values.ENVIRONMENT_KEY}
         expected[env.name] = expectations(spec_values, made.free, recorder)
     files[f"{base}/templates/_expected.tpl"] = header(_SPECS) + _expected(expected)
-    files[f"{base}/templates/guard.yaml"] = header(_SPECS) + _guard(names)
+    # Helm renders the deepest templates first (engine.sortTemplates): the guard fails before any object does.
+    files[f"{base}/templates/guard/values.yaml"] = header(_SPECS) + _guard(names)
     for (kind, object_name), variants in sorted(texts.items()):
         files[f"{base}/templates/{kind.lower()}-{object_name}.yaml"] = header(_SPECS) + _by_environment(variants)
     return files

@@ -86,16 +86,22 @@ class _Writer:
         expressions: list[str] = []
         prefix = _token_prefix(o)
 
+        def token(expression: str) -> str:
+            expressions.append(expression)
+            return f"{prefix}{len(expressions) - 1}X"
+
+        def literal(value: Any) -> Any:
+            value = plain(value)
+            # Go's template parser would read '{{' in the text as an action: such strings are Go literals.
+            return token(go_string(value)) if isinstance(value, str) and "{{" in value else value
+
         def walk(value: Any) -> Any:
             if isinstance(value, dict):
-                return {plain(k): walk(v) for k, v in value.items()}
+                return {literal(k): walk(v) for k, v in value.items()}
             if isinstance(value, list):
                 return [walk(v) for v in value]
             expression = self.expression(value)
-            if expression is None:
-                return plain(value)
-            expressions.append(expression)
-            return f"{prefix}{len(expressions) - 1}X"
+            return literal(value) if expression is None else token(expression)
 
         text = yamlio.dump(walk(o))
         return re.sub(
