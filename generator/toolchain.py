@@ -78,13 +78,20 @@ def helm_engine(engine: str | None = None) -> str:
 
 
 def helm_template(
-    chart: Path, values_file: Path, release: str, *, engine: str | None = None, set_values: tuple[str, ...] = ()
+    chart: Path,
+    values_file: Path,
+    release: str,
+    *,
+    engine: str | None = None,
+    set_values: tuple[str, ...] = (),
+    skip_schema: bool = False,
 ) -> str:
-    """`helm template RELEASE CHART -f VALUES [--set K=V ...]`: the YAML stream Helm renders (schema validated).
-    ``set_values`` needs the CLI (the SDK has no `--set` merge)."""
+    """`helm template RELEASE CHART -f VALUES [--set K=V ...]`: the YAML stream Helm renders (schema validated
+    unless ``skip_schema``). ``set_values`` and ``skip_schema`` need the CLI."""
     engine = engine or _default_engine()
-    if engine == "cli" or set_values:
+    if engine == "cli" or set_values or skip_schema:
         args = [_helm_cli(), "template", release, str(chart), "-f", str(values_file)]
+        args += ["--skip-schema-validation"] if skip_schema else []
         for expression in set_values:
             args += ["--set", expression]
         proc = subprocess.run(args, capture_output=True, text=True, check=False)

@@ -48,9 +48,9 @@ def rendered_objects(root: Path, env: str) -> dict[Key, dict]:
     return keyed(d for p in files for d in yamlio.load_all(p.read_text(encoding="utf-8")))
 
 
-def helm_objects(chart: Path, env: str, engine: str, values: Path | None = None, set_values=()) -> dict[Key, dict]:
+def helm_objects(chart: Path, env: str, engine: str, values: Path | None = None, **options) -> dict[Key, dict]:
     values = values or chart / f"values-{env}.yaml"
-    return keyed(yamlio.load_all(toolchain.helm_template(chart, values, chart.name, engine=engine, set_values=set_values)))
+    return keyed(yamlio.load_all(toolchain.helm_template(chart, values, chart.name, engine=engine, **options)))
 
 
 def differences(got: dict[Key, dict], want: dict[Key, dict]) -> list[str]:

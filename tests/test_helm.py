@@ -10,8 +10,8 @@ the schema rejects unknown or mistyped keys; the drift check covers the chart.
 
 from __future__ import annotations
 
+import copy
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,10 @@ from hypothesis import HealthCheck, given, reject, settings
 
 from conftest import REPO, root_id, spec_roots
 from generator import pipeline, toolchain, yamlio
-from generator.emit.helm.values import ENVIRONMENT_KEY
+from generator.build import build_environment
+from generator.emit import helm
+from generator.emit.helm.trace import copy_with_leaves
+from generator.emit.helm.values import ENVIRONMENT_KEY, chart_spec
 from generator.errors import SpecError
 from helm_support import assert_equivalent, changed_fields, chart_dir, differences, helm_objects, keyed, render_into
 from spec_strategies import HOSTILE, environment_specs
@@ -400,3 +403,47 @@ def test_environments_must_agree_on_the_system(tmp_path):
     with pytest.raises(SpecError) as caught:
         pipeline.build(specs)
     assert [(f.file, f.path) for f in caught.value.findings] == [("environments/uat.yaml", "system")]
+
+
+# --- the tracer is sound ----------------------------------------------------------------------------------
+# Every value the chart lets through (a free leaf no comparison depends on) is changed at once; the builders
+# run over the changed spec in Python and Helm renders the changed values: the objects must be the same.
+# A builder that used a spec value in a way the tracer cannot see (a C function reading the string, say)
+# would leave a stale literal here and fail.
+
+
+def _perturbed(value):
+    return value + "-x" if isinstance(value, str) else value + 1
+
+
+def _set_at(values: dict, path, value) -> None:
+    for part in path[:-1]:
+        values = values[part]
+    values[path[-1]] = value
+
+
+def _at(values, path):
+    for part in path:
+        values = values[part]
+    return values
+
+
+@pytest.mark.parametrize("specs", [pytest.param(None, id="fixture"), *ROOTS])
+def test_every_free_value_flows_into_the_objects_as_the_builders_use_it(specs, tmp_path):
+    root, result = render_into(specs or _fixture_root(tmp_path), tmp_path / "root")
+    chart = chart_dir(root, result)
+    for env in result.built.environments:
+        traced = helm.trace_environment(env.name, env.spec)
+        constrained = {c.left for c in traced.recorder.constraints}
+        constrained |= {c.right for c in traced.recorder.constraints if c.right_is_path}
+        changed = copy.deepcopy(traced.values)
+        free = sorted(traced.templates.free - constrained, key=str)
+        assert free, env.name
+        for path in free:
+            _set_at(changed, path, _perturbed(_at(traced.values, path)))
+        spec = copy_with_leaves(chart_spec(env.spec), changed, (), lambda value, new, path: new)
+        want = keyed(build_environment(env.name, spec))
+        values_file = tmp_path / f"perturbed-{env.name}.yaml"
+        values_file.write_text(yamlio.dump(changed), encoding="utf-8")
+        got = helm_objects(chart, env.name, "cli", values=values_file, skip_schema=True)
+        assert differences(got, want) == [], env.name

@@ -15,6 +15,7 @@ Pure: returns a FileSet, writes nothing.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from importlib import resources
 
 import jinja2
@@ -23,9 +24,10 @@ from generator import __version__, yamlio
 from generator.build import build_environment
 from generator.built import BuiltRoot
 from generator.emit.helm import values as helm_values
-from generator.emit.helm.templates import expectations, environment_templates, go_string
+from generator.emit.helm.templates import EnvironmentTemplates, environment_templates, expectations, go_string
 from generator.emit.helm.trace import Recorder, traced_copy
 from generator.fileset import header
+from generator.spec import Environment
 
 ROOT = "charts"
 _SPECS = "environments/"
@@ -48,21 +50,35 @@ def emit(built: BuiltRoot) -> dict[str, str]:
     texts: dict[tuple[str, str], dict[str, list[str]]] = {}
     expected: dict[str, dict] = {}
     for env in built.environments:
-        values = helm_values.values(env.name, env.spec)
-        files[f"{base}/values-{env.name}.yaml"] = header(env.source) + yamlio.dump(values)
-        recorder = Recorder()
-        spec = traced_copy(helm_values.chart_spec(env.spec), values, (), recorder)
-        made = environment_templates(build_environment(env.name, spec), recorder)
-        for key, text in made.texts.items():
+        traced = trace_environment(env.name, env.spec)
+        files[f"{base}/values-{env.name}.yaml"] = header(env.source) + yamlio.dump(traced.values)
+        for key, text in traced.templates.texts.items():
             texts.setdefault(key, {}).setdefault(text, []).append(env.name)
-        spec_values = {k: v for k, v in values.items() if k != helm_values.ENVIRONMENT_KEY}
-        expected[env.name] = expectations(spec_values, made.free, recorder)
+        spec_values = {k: v for k, v in traced.values.items() if k != helm_values.ENVIRONMENT_KEY}
+        expected[env.name] = expectations(spec_values, traced.templates.free, traced.recorder)
     files[f"{base}/templates/_expected.tpl"] = header(_SPECS) + _expected(expected)
     # Helm renders the deepest templates first (engine.sortTemplates): the guard fails before any object does.
     files[f"{base}/templates/guard/values.yaml"] = header(_SPECS) + _guard(names)
     for (kind, object_name), variants in sorted(texts.items()):
         files[f"{base}/templates/{kind.lower()}-{object_name}.yaml"] = header(_SPECS) + _by_environment(variants)
     return files
+
+
+@dataclass(frozen=True)
+class TracedEnvironment:
+    """One environment as the chart sees it: its values, its templates, and how the builders used them."""
+
+    values: dict
+    templates: EnvironmentTemplates
+    recorder: Recorder
+
+
+def trace_environment(env_name: str, spec: Environment) -> TracedEnvironment:
+    """Build the environment's objects again over its traced spec and write them as templates."""
+    values = helm_values.values(env_name, spec)
+    recorder = Recorder()
+    traced = traced_copy(helm_values.chart_spec(spec), values, (), recorder)
+    return TracedEnvironment(values, environment_templates(build_environment(env_name, traced), recorder), recorder)
 
 
 def _environment_is(names: list[str]) -> str:

@@ -229,6 +229,13 @@ def traced_copy(value: Any, shadow: Any, path: Path, recorder: Recorder) -> Any:
     """A copy of the spec ``value`` whose leaves are traced wherever ``shadow``, the same value as it is
     written in the values file, holds them at the same place (parts the values write differently, like a
     secret source's keys, stay plain: the chart treats them as fixed)."""
+    return copy_with_leaves(value, shadow, path, lambda v, s, p: leaf(v, p, recorder) if v == s else v)
+
+
+def copy_with_leaves(value: Any, shadow: Any, path: Path, make: Callable[[Any, Any, Path], Any]) -> Any:
+    """A copy of the spec ``value`` with each scalar leaf that ``shadow`` (its values form) holds at the same
+    place, with the same type, replaced by ``make(leaf, shadow_leaf, path)``; models are copied without
+    validation."""
     if isinstance(value, BaseModel):
         if not isinstance(shadow, dict):
             return value
@@ -236,12 +243,12 @@ def traced_copy(value: Any, shadow: Any, path: Path, recorder: Recorder) -> Any:
         for name, info in type(value).model_fields.items():
             key = info.serialization_alias or info.alias or name
             if key in shadow:
-                update[name] = traced_copy(getattr(value, name), shadow[key], (*path, key), recorder)
+                update[name] = copy_with_leaves(getattr(value, name), shadow[key], (*path, key), make)
         return value.model_copy(update=update)
     if isinstance(value, dict):
         if not isinstance(shadow, dict) or list(shadow) != list(value):
             return value
-        items = {k: traced_copy(v, shadow[k], (*path, k), recorder) for k, v in value.items()}
+        items = {k: copy_with_leaves(v, shadow[k], (*path, k), make) for k, v in value.items()}
         if all(isinstance(v, Traced) for v in items.values()):
             made = TracedDict(items)
             made.path = path
@@ -250,7 +257,7 @@ def traced_copy(value: Any, shadow: Any, path: Path, recorder: Recorder) -> Any:
     if isinstance(value, (list, tuple)):
         if not isinstance(shadow, list) or len(shadow) != len(value):
             return value
-        return type(value)(traced_copy(v, s, (*path, i), recorder) for i, (v, s) in enumerate(zip(value, shadow)))
-    if type(value) is type(shadow) and value == shadow:
-        return leaf(value, path, recorder)
+        return type(value)(copy_with_leaves(v, s, (*path, i), make) for i, (v, s) in enumerate(zip(value, shadow)))
+    if type(value) is type(shadow) and type(value) in (str, int, float):
+        return make(value, shadow, path)
     return value
