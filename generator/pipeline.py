@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from generator import validate
+from generator import layout, validate
 from generator.argocd.objects import attributed
 from generator.build import build_environment
 from generator.built import BuiltEnvironment, BuiltRoot
@@ -51,9 +51,9 @@ def build(root: Path) -> BuiltRoot:
         finding
         for env in built
         for o in env.objects
-        for finding in validate.findings(rendered.object_path(env.name, o), o, env.spec.kubernetes_version)
+        for finding in validate.findings(layout.object_path(env.name, o), o, env.spec.kubernetes_version)
     ]
-    findings += [f for a in argo for f in validate.findings(argocd.object_path(a.object), a.object, version)]
+    findings += [f for a in argo for f in validate.findings(layout.argocd_object_path(a.object), a.object, version)]
     if findings:
         raise ValidationFailed(findings)
     return BuiltRoot(environments=built, argocd=argo)

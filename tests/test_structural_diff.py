@@ -1,4 +1,4 @@
-"""The structural diff (``diff_patch.strategic_patch``): readable patch shapes for each kind of change, and,
+"""The structural diff (``emit.kustomize.patch.strategic_patch``): readable patch shapes for each kind of change, and,
 for random pairs of objects, the real kustomize applying the patch to the base gives the target exactly."""
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import patch_keys, toolchain, yamlio
-from generator.diff_patch import strategic_patch
+from generator import toolchain, yamlio
+from generator.emit.kustomize import patch_keys
+from generator.emit.kustomize.patch import strategic_patch
 from kustomize_equivalence import first_difference
 
 DEPLOYMENT = patch_keys.cursor("1.33", "apps/v1", "Deployment")

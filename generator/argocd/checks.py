@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from generator.argocd.objects import Target
 from generator.errors import Finding
+from generator.layout import ARGOCD_DIR as RESERVED
 
-RESERVED = "argocd"
 SHARED = (
     ("repoURL", "repo_url"), ("path", "path"), ("targetRevision", "target_revision"), ("namespace", "namespace"),
 )

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from generator.build.meta import MANAGED_BY, obj, xdict
 from generator.build.waves import SYNC_WAVE
+from generator.built import ArgoObject
+from generator.layout import ARGOCD_FOLDER as FOLDER
 from generator.spec.argocd import IN_CLUSTER, ArgoCD, Destination
 
 API_VERSION = "argoproj.io/v1alpha1"
-FOLDER = "rendered/argocd"
 CASCADE_FINALIZER = "resources-finalizer.argocd.argoproj.io"
 # CreateNamespace=false: every tree carries its own hardened Namespace object (labels included).
 # ServerSideApply: no last-applied annotation, so large objects fit and field ownership is tracked.
@@ -180,11 +181,9 @@ def build(targets: list[Target]) -> list[dict]:
     ]
 
 
-def attributed(targets: list[Target], sources: dict[str, str]) -> list:
+def attributed(targets: list[Target], sources: dict[str, str]) -> list[ArgoObject]:
     """``build``'s objects, each with the spec files it comes from: an environment's Application its own
     spec, the shared objects every deployed environment's."""
-    from generator.built import ArgoObject
-
     shared = ", ".join(sorted(sources[t.env] for t in targets))
     own = {application_name(t): sources[t.env] for t in targets}
     return [

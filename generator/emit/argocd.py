@@ -8,15 +8,9 @@ them, each with a header naming the spec files it comes from. Nothing when no en
 from __future__ import annotations
 
 from generator import yamlio
-from generator.argocd import checks
 from generator.built import BuiltRoot
 from generator.fileset import header
-
-FOLDER = f"rendered/{checks.RESERVED}"
-
-
-def object_path(o: dict) -> str:
-    return f"{FOLDER}/{o['kind'].lower()}-{o['metadata']['name']}.yaml"
+from generator.layout import argocd_object_path as object_path
 
 
 def emit(built: BuiltRoot) -> dict[str, str]:

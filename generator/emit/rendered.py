@@ -1,6 +1,5 @@
-"""The plain-manifest tree: ``rendered/<env>/<namespace>/<kind>-<name>.yaml``, one object per file, each
-with a one-line header naming its spec. Cluster-scoped objects go under ``rendered/<env>/_cluster/``
-(no namespace can start with '_')."""
+"""The plain-manifest tree: one file per object at ``generator.layout.object_path``, each with a one-line
+header naming its spec."""
 
 from __future__ import annotations
 
@@ -8,14 +7,7 @@ from generator import yamlio
 from generator.built import BuiltRoot
 from generator.fileset import header
 
-ROOT = "rendered"
-CLUSTER_DIR = "_cluster"
-
-
-def object_path(env_name: str, o: dict) -> str:
-    meta = o["metadata"]
-    folder = meta.get("namespace") or (meta["name"] if o["kind"] == "Namespace" else CLUSTER_DIR)
-    return f"{ROOT}/{env_name}/{folder}/{o['kind'].lower()}-{meta['name']}.yaml"
+from generator.layout import ROOT, object_path  # noqa: F401  (ROOT: the folder this emitter owns)
 
 
 def emit(built: BuiltRoot) -> dict[str, str]:

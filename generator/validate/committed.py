@@ -7,19 +7,19 @@ from pathlib import Path
 
 import yaml
 
-from generator import yamlio
-from generator.emit import rendered
+from generator import layout, yamlio
 from generator.errors import Finding
 from generator.load import load_root
+from generator.spec import Environment
 from generator.validate import findings
 
-DEFAULT_VERSION = "1.33"
+DEFAULT_VERSION = Environment.model_fields["kubernetes_version"].default
 
 
 def validate_tree(root: Path) -> tuple[int, int, list[Finding]]:
     """(objects checked, files read, findings) for every YAML file under ``root/rendered``."""
     versions = {env.name: env.spec.kubernetes_version for env in load_root(root)}
-    base = root / rendered.ROOT
+    base = root / layout.ROOT
     files = sorted(base.rglob("*.yaml")) if base.is_dir() else []
     found: list[Finding] = []
     count = 0

@@ -26,7 +26,8 @@ class SchemaMissing(Exception):
     """No schema exists for an object's apiVersion and kind."""
 
 
-def _k8s_dir(version: str):
+def kubernetes_schemas(version: str):
+    """The folder of kubernetes-validate's strict JSON schemas for Kubernetes ``version`` (e.g. '1.33')."""
     folder = resources.files("kubernetes_validate") / "kubernetes-json-schema" / f"v{version}.0-local-strict"
     if not folder.is_dir():
         raise SchemaMissing(f"kubernetes-validate has no schemas for Kubernetes {version}")
@@ -43,7 +44,7 @@ DEFINITIONS_URI = _K8S_BASE + "_definitions.json"
 @functools.lru_cache(maxsize=None)
 def definitions(version: str) -> dict:
     """The shared Kubernetes definitions every built-in schema refers to (at ``DEFINITIONS_URI``)."""
-    return json.loads((_k8s_dir(version) / "_definitions.json").read_text(encoding="utf-8"))
+    return json.loads((kubernetes_schemas(version) / "_definitions.json").read_text(encoding="utf-8"))
 
 
 @functools.lru_cache(maxsize=None)
@@ -78,7 +79,7 @@ def schema_for(version: str, api_version: str, kind: str) -> dict:
         }
     else:
         suffix = f"-{group.split('.')[0]}" if group else ""
-        path = _k8s_dir(version) / f"{kind.lower()}{suffix}-{gv}.json"
+        path = kubernetes_schemas(version) / f"{kind.lower()}{suffix}-{gv}.json"
         if not path.is_file():
             raise SchemaMissing(f"no schema for {kind} {api_version} (Kubernetes {version} or vendored CRDs)")
         schema = json.loads(path.read_text(encoding="utf-8"))

@@ -7,7 +7,7 @@ and every list of a custom resource (kustomize has no schema for CRDs), is repla
 
 This module answers that question offline from the Kubernetes JSON schemas bundled with
 ``kubernetes-validate`` (the same files ``validate.schemas`` uses). A ``Cursor`` walks an object's schema
-alongside the object; ``diff_patch`` asks it, at each list, which key (if any) the list merges on.
+alongside the object; ``patch`` asks it, at each list, which key (if any) the list merges on.
 """
 
 from __future__ import annotations
@@ -15,15 +15,16 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass, field as dataclass_field
-from importlib import resources
 from typing import Any, Mapping
+
+from generator.validate.schemas import kubernetes_schemas
 
 _REF = "#/$defs/"
 
 
 @functools.lru_cache(maxsize=None)
 def _definitions(version: str) -> dict[str, Any]:
-    folder = resources.files("kubernetes_validate") / "kubernetes-json-schema" / f"v{version}.0-local-strict"
+    folder = kubernetes_schemas(version)
     return json.loads((folder / "_definitions.json").read_text(encoding="utf-8"))["$defs"]
 
 

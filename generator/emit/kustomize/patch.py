@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.patch_keys import Cursor
+from generator.emit.kustomize.patch_keys import Cursor
 
 DIRECTIVE = "$patch"
 

@@ -10,7 +10,7 @@ Derived from the same built objects as ``rendered``, in four steps, none of whic
    schema merges by key, is kept when most versions have it; any other value is the most common one, the
    earliest environment winning a tie).
 3. **Overlay = difference.** Each overlay loads ``../../base`` and adds: its own objects as ``resources/``;
-   one strategic merge patch per base object it changes (``diff_patch``) or lacks (``$patch: delete``) as
+   one strategic merge patch per base object it changes (``patch``) or lacks (``$patch: delete``) as
    ``patches/``; and a ``NamespaceTransformer`` that puts every namespace-less object into the
    environment's namespace (plus, for a cluster-scoped custom kind kustomize cannot tell apart, a
    ``PatchTransformer`` that takes that namespace back).
@@ -28,10 +28,11 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from generator import patch_keys, yamlio
+from generator import yamlio
 from generator.built import BuiltRoot
-from generator.diff_patch import DIRECTIVE, keyed, strategic_patch
-from generator.emit.kustomization import Kustomization, Metadata, NamespaceTransformer, Patch, PatchTransformer, Target
+from generator.emit.kustomize import patch_keys
+from generator.emit.kustomize.patch import DIRECTIVE, keyed, strategic_patch
+from generator.emit.kustomize.kustomization import Kustomization, Metadata, NamespaceTransformer, Patch, PatchTransformer, Target
 from generator.fileset import header
 
 BASE = "base"
