@@ -29,7 +29,25 @@ def default_deny(ctx: Context) -> dict:
     return obj(API, "NetworkPolicy", metadata("default-deny-all", ctx), spec=spec)
 
 
-def service_edges(ctx: Context) -> list[Edge]:
+@dataclass(frozen=True)
+class ServiceEdges:
+    """Every service-to-service allow of the environment, sorted, and the ones into and out of each service."""
+
+    all: tuple[Edge, ...]
+    incoming: dict[str, tuple[Edge, ...]]
+    outgoing: dict[str, tuple[Edge, ...]]
+
+    @classmethod
+    def of(cls, edges: list[Edge]) -> "ServiceEdges":
+        incoming: dict[str, list[Edge]] = {}
+        outgoing: dict[str, list[Edge]] = {}
+        for e in edges:
+            incoming.setdefault(e.callee, []).append(e)
+            outgoing.setdefault(e.caller, []).append(e)
+        return cls(tuple(edges), {k: tuple(v) for k, v in incoming.items()}, {k: tuple(v) for k, v in outgoing.items()})
+
+
+def service_edges(ctx: Context) -> ServiceEdges:
     """Every service-to-service allow of the environment, deduplicated and sorted."""
     services = ctx.spec.services
     edges = set()
@@ -41,14 +59,14 @@ def service_edges(ctx: Context) -> list[Edge]:
             if rule.to.service:
                 callee = services[rule.to.service]
                 edges.add(Edge(name, rule.to.service, tuple(rule.ports or [callee.port]), tuple(rule.protocols)))
-    return sorted(edges)
+    return ServiceEdges.of(sorted(edges))
 
 
-def service_policy(ctx: Context, name: str, edges: list[Edge]) -> dict:
+def service_policy(ctx: Context, name: str, edges: ServiceEdges) -> dict:
     svc = ctx.spec.services[name]
     ingress = [
         _rule("from", _peer(ctx, r.from_), r.ports, r.protocols) for r in svc.ingress if not r.from_.service
-    ] + [_rule("from", _service_peer(e.caller), e.ports, e.protocols) for e in edges if e.callee == name]
+    ] + [_rule("from", _service_peer(e.caller), e.ports, e.protocols) for e in edges.incoming.get(name, ())]
     if svc.expose:
         controller = ctx.spec.ingress_controller
         peer = _namespace_peer(controller.namespace, controller.pod_labels)
@@ -57,7 +75,7 @@ def service_policy(ctx: Context, name: str, edges: list[Edge]) -> dict:
         peer = _namespace_peer(svc.metrics.scrape_namespace, {})
         ingress.append(_rule("from", peer, [svc.metrics_port or svc.port], ["TCP"]))
     egress = [_rule("to", _peer(ctx, r.to), r.ports, r.protocols) for r in svc.egress if not r.to.service] + [
-        _rule("to", _service_peer(e.callee), e.ports, e.protocols) for e in edges if e.caller == name
+        _rule("to", _service_peer(e.callee), e.ports, e.protocols) for e in edges.outgoing.get(name, ())
     ]
     if svc.dns:
         dns_peer = {

@@ -16,9 +16,10 @@ Pure: objects and values in, text and data out.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from generator import yamlio
 from generator.emit.helm.trace import Concat, Constraint, Derived, Path, Recorder, Traced, plain
@@ -36,6 +37,7 @@ class EnvironmentTemplates:
     free: frozenset[Path]
 
 
+@functools.lru_cache(maxsize=4096)
 def go_string(text: str) -> str:
     """A Go string literal of ``text``, ASCII only."""
     out = []
@@ -50,6 +52,7 @@ def go_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+@functools.lru_cache(maxsize=None)
 def values_path(path: Path) -> str:
     """``(index $.Values "services" "web" "replicas")``."""
     return "(index $.Values " + " ".join(str(p) if isinstance(p, int) else go_string(p) for p in path) + ")"
@@ -83,9 +86,17 @@ class _Writer:
         return None
 
     def text(self, o: dict) -> str:
-        expressions: list[str] = []
-        prefix = _token_prefix(o)
+        prefix = "GITOPSREF"
+        while True:  # a placeholder no string of the object contains (checked on the written text)
+            expressions: list[str] = []
+            text = yamlio.dump(self._tokenized(o, prefix, expressions))
+            pattern = re.compile(re.escape(prefix) + r"([0-9]+)X")
+            if [int(m) for m in pattern.findall(text)] == list(range(len(expressions))):
+                break
+            prefix += "Z"
+        return pattern.sub(lambda m: '{{ include "gitops.json" ' + expressions[int(m.group(1))] + " }}", text)
 
+    def _tokenized(self, o: dict, prefix: str, expressions: list[str]) -> dict:
         def token(expression: str) -> str:
             expressions.append(expression)
             return f"{prefix}{len(expressions) - 1}X"
@@ -103,33 +114,7 @@ class _Writer:
             expression = self.expression(value)
             return literal(value) if expression is None else token(expression)
 
-        text = yamlio.dump(walk(o))
-        return re.sub(
-            re.escape(prefix) + r"([0-9]+)X",
-            lambda m: '{{ include "gitops.json" ' + expressions[int(m.group(1))] + " }}",
-            text,
-        )
-
-
-def _token_prefix(o: Any) -> str:
-    """A placeholder prefix that no string of ``o`` contains."""
-    strings = list(_strings(o))
-    prefix = "GITOPSREF"
-    while any(prefix in s for s in strings):
-        prefix += "Z"
-    return prefix
-
-
-def _strings(value: Any) -> Iterable[str]:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield str.__str__(k) if isinstance(k, str) else str(k)
-            yield from _strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)
-    elif isinstance(value, str):
-        yield str.__str__(value)
+        return walk(o)
 
 
 def environment_templates(objects: list[dict], recorder: Recorder) -> EnvironmentTemplates:

@@ -64,6 +64,8 @@ class Recorder:
                 self.pinned.add(value.path)
 
     def compare(self, op: str, left: "Traced", right: Any, want: bool) -> None:
+        if left.path in self.pinned:
+            return  # its value is fixed, which says more than any comparison
         if isinstance(right, Traced) and type(right) is type(left) and not isinstance(left, float):
             if right.path != left.path:
                 self.constraints.add(Constraint(op, left.path, right.path, True, want))
