@@ -9,10 +9,11 @@ from typing import Any
 
 from generator import fileset, pipeline, toolchain, yamlio
 from generator.emit import helm
+from generator.objectref import ObjectRef
 
 REPO = Path(__file__).resolve().parent.parent
 
-Key = tuple[str, str, str, str]
+Key = ObjectRef
 
 
 def render_into(specs: Path, target: Path) -> tuple[Path, pipeline.Result]:
@@ -27,18 +28,14 @@ def chart_dir(root: Path, result: pipeline.Result) -> Path:
     return root / helm.ROOT / result.built.system
 
 
-def key(o: dict) -> Key:
-    meta = o["metadata"]
-    return (o["apiVersion"], o["kind"], meta.get("namespace", ""), meta["name"])
-
-
 def keyed(documents) -> dict[Key, dict]:
     objects: dict[Key, dict] = {}
     for document in documents:
         if document is None:
             continue
-        assert key(document) not in objects, f"{key(document)} appears twice"
-        objects[key(document)] = document
+        ref = ObjectRef.of(document)
+        assert ref not in objects, f"{ref} appears twice"
+        objects[ref] = document
     return objects
 
 

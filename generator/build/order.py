@@ -3,6 +3,8 @@ table does not know go last. Within a kind, objects are ordered by namespace and
 
 from __future__ import annotations
 
+from generator.objectref import ObjectRef
+
 INSTALL_ORDER = (
     "Namespace",
     "NetworkPolicy",
@@ -34,8 +36,8 @@ _RANK = {kind: i for i, kind in enumerate(INSTALL_ORDER)}
 
 
 def sort_key(o: dict) -> tuple:
-    meta = o["metadata"]
-    return (_RANK.get(o["kind"], len(_RANK)), o["kind"], meta.get("namespace", ""), meta["name"])
+    ref = ObjectRef.of(o)
+    return (_RANK.get(ref.kind, len(_RANK)), ref.kind, ref.namespace, ref.name)
 
 
 def ordered(objects: list[dict]) -> list[dict]:

@@ -34,6 +34,7 @@ from generator.emit.kustomize import patch_keys
 from generator.emit.kustomize.patch import DIRECTIVE, keyed, strategic_patch
 from generator.emit.kustomize.kustomization import Kustomization, Metadata, NamespaceTransformer, Patch, PatchTransformer, Target
 from generator.fileset import header
+from generator.objectref import ObjectRef
 
 BASE = "base"
 OVERLAYS = "overlays"
@@ -72,12 +73,11 @@ class _Env:
 
 def relative(o: dict, home: str) -> tuple[Key, dict]:
     """The identity of ``o`` and ``o`` itself without its namespace when that is ``home``."""
-    meta = o["metadata"]
-    namespace = meta.get("namespace")
-    if namespace == home:
-        o = {**o, "metadata": {k: v for k, v in meta.items() if k != "namespace"}}
-        namespace = ""
-    return Key(o["apiVersion"], o["kind"], namespace, meta["name"]), o
+    ref = ObjectRef.of(o)
+    if ref.namespace == home:
+        o = {**o, "metadata": {k: v for k, v in o["metadata"].items() if k != "namespace"}}
+        return Key(ref.api_version, ref.kind, "", ref.name), o
+    return Key(ref.api_version, ref.kind, ref.namespace or None, ref.name), o
 
 
 def consensus(values: list[Any], schema: patch_keys.Cursor) -> Any:
