@@ -2,7 +2,7 @@
 
     gitops-gen render [--root DIR] [--check]   write (or, with --check, compare) every generated file
     gitops-gen validate [--root DIR]           validate the committed rendered/ tree strictly
-    gitops-gen diff --base REF [--format F]    what changes, object by object, from REF's specs to the working tree
+    gitops-gen diff --base REF [--format F]    what changes, object by object and field by field, and its risks
     gitops-gen reference                       print the spec reference (markdown) generated from the models
 
 Exit codes: 0 success; 1 drift or invalid objects; 2 a problem in the specs; 3 a missing tool.
@@ -17,9 +17,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from generator import __version__, diff, diff_report, fileset, gitbase, pipeline
+from generator import __version__, fileset, pipeline
 from generator.errors import DriftDetected, GeneratorError, ValidationFailed
 from generator.reference import spec_reference
+from generator.review import compare, gitref, report, risk, rules
 from generator.validate.committed import validate_tree
 
 
@@ -34,8 +35,10 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--root", type=Path, default=Path("."), help="folder holding rendered/ (default: .)")
     compare = sub.add_parser("diff", help="summarize what changes per environment and object against a git ref")
     compare.add_argument("--base", required=True, help="git revision to compare with, e.g. origin/main")
-    compare.add_argument("--format", choices=diff_report.FORMATS, default="text", help="output format (default: text)")
+    compare.add_argument("--format", choices=report.FORMATS, default="text", help="output format (default: text)")
     compare.add_argument("--root", type=Path, default=Path("."), help="folder holding environments/ (default: .)")
+    compare.add_argument("--exit-code", action="store_true", help="exit 1 when any object changes")
+    compare.add_argument("--fail-on", choices=risk.SEVERITIES, help="exit 1 when a risk of this severity or higher is found")
     sub.add_parser("reference", help="print the spec reference generated from the models (markdown)")
     return parser
 
@@ -58,7 +61,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "render":
             return _render(args.root, check=args.check)
         if args.command == "diff":
-            return _diff(args.root, args.base, args.format)
+            return _diff(args)
         if args.command == "reference":
             print(spec_reference(), end="")
             return 0
@@ -98,8 +101,10 @@ def _validate(root: Path) -> int:
     return 0
 
 
-def _diff(root: Path, base: str, fmt: str) -> int:
-    head = pipeline.render(root).files
-    report = diff.compare(gitbase.render_ref(root, base), head, base_label=base, head_label="working tree")
-    print(diff_report.render(report, fmt), end="")
-    return 0
+def _diff(args: argparse.Namespace) -> int:
+    head = pipeline.render(args.root).files
+    found = compare.compare(gitref.render_ref(args.root, args.base), head, base_label=args.base, head_label="working tree")
+    risks = rules.evaluate(found)
+    print(report.render(found, risks, args.format), end="")
+    failing = args.fail_on is not None and bool(risk.at_least(risks, args.fail_on))
+    return 1 if failing or (args.exit_code and found.changes) else 0

@@ -7,7 +7,9 @@ import subprocess
 
 import pytest
 
-from generator import diff, diff_report, pipeline
+from generator import pipeline, yamlio
+from generator.review import compare as diff
+from generator.review import report as diff_report
 
 GIT = ["git", "-c", "user.name=gitops-gen tests", "-c", "user.email=tests@example.com", "-c", "commit.gpgsign=false"]
 
@@ -38,20 +40,32 @@ def test_reports_exactly_the_changed_objects_and_fields(two_commits, run_cli):
     assert result.code == 0, result.err
     lines = result.out.splitlines()
     assert lines[0] == f"HEAD~1 -> working tree: 3 changed, 0 added, {len(base_uat) + 1} removed"
-    assert lines[1:5] == [
+    # removing uat deletes its Namespace, workload and Application: each is a risk, listed first
+    risks = [line for line in lines[1:] if line.startswith("  high ")]
+    assert "  high object-removed uat Deployment uat/securenexus: Deployment deleted" in risks
+    assert "  high object-removed uat Namespace uat: Namespace deleted and everything in it" in risks
+    body = lines[lines.index("argocd"):]
+    assert body[:5] == [
         "argocd",
-        "  ~ AppProject argocd/securenexus: spec.destinations",
+        "  ~ AppProject argocd/securenexus",
+        '      spec.destinations: [{"namespace":"production","server":"https://kubernetes.def…'
+        ' -> [{"namespace":"production","server":"https://kubernetes.def…',
         "  - Application argocd/securenexus-uat",
         "production",
     ]
     # the quota is computed from the replicas, so it follows them
-    assert lines[5:7] == [
-        '  ~ ResourceQuota production/compute: spec.hard["requests.cpu"], spec.hard["requests.memory"], '
-        'spec.hard["limits.cpu"], spec.hard["limits.memory"], spec.hard.pods',
-        "  ~ Rollout production/securenexus: spec.replicas",
+    assert body[5:13] == [
+        "  ~ ResourceQuota production/compute",
+        '      spec.hard["requests.cpu"]: 900m -> 1200m',
+        '      spec.hard["requests.memory"]: 1152Mi -> 1536Mi',
+        '      spec.hard["limits.cpu"]: 4500m -> 6',
+        '      spec.hard["limits.memory"]: 4608Mi -> 6Gi',
+        "      spec.hard.pods: 5 -> 6",
+        "  ~ Rollout production/securenexus",
+        "      spec.replicas: 2 -> 3",
     ]
-    assert lines[7] == "uat"
-    removed = sorted(line.strip() for line in lines[8:] if line.startswith("  - "))
+    assert body[13] == "uat"
+    removed = sorted(line.strip() for line in body[14:] if line.startswith("  - "))
     expected = sorted(f"- {o['kind']} " + "/".join(filter(None, [o["metadata"].get("namespace"), o["metadata"]["name"]]))
                       for o in base_uat)
     assert removed == expected
@@ -71,24 +85,34 @@ def test_markdown_summary_is_one_marked_comment(two_commits, run_cli):
     assert result.code == 0, result.err
     text = result.out
     assert text.startswith(diff_report.MARKER + "\n### gitops-gen diff: `HEAD~1` → working tree\n")
-    assert "| changed | Rollout `production/securenexus` | `spec.replicas` |" in text
-    assert "| removed | Application `argocd/securenexus-uat` |  |" in text
+    assert "| changed | Rollout `production/securenexus` | `spec.replicas` | `2` | `3` |" in text
+    assert "| removed | Application `argocd/securenexus-uat` | | | |" in text
+    assert text.index("#### Risks (highest: high)") < text.index("#### `argocd`")
     assert "Unchanged: `staging`." in text
-    assert text.count("#### ") == 3  # argocd, production, uat
+    assert text.count("#### ") == 4  # risks, argocd, production, uat
 
 
 def test_uncommitted_work_is_compared_too(two_commits, run_cli):
     staging = two_commits / "environments/staging.yaml"
+    old = _checksum(pipeline.render(two_commits).files)
     staging.write_text(staging.read_text(encoding="utf-8").replace("APP_ENV: staging", "APP_ENV: stage"), encoding="utf-8")
+    new = _checksum(pipeline.render(two_commits).files)
     result = run_cli("diff", "--base", "HEAD", "--root", str(two_commits))
     # The ConfigMap changes, and the pod template's config checksum with it (so the pods roll).
     assert result.out.splitlines() == [
         "HEAD -> working tree: 2 changed, 0 added, 0 removed",
         "staging",
-        "  ~ ConfigMap staging/securenexus-env: data.APP_ENV",
-        '  ~ Deployment staging/securenexus: spec.template.metadata.annotations["checksum/config"]',
+        "  ~ ConfigMap staging/securenexus-env",
+        "      data.APP_ENV: staging -> stage",
+        "  ~ Deployment staging/securenexus",
+        f'      spec.template.metadata.annotations["checksum/config"]: {old[:59]}… -> {new[:59]}…',  # shortened in text
         "unchanged: argocd, production",
     ]
+
+
+def _checksum(files) -> str:
+    (deployment,) = yamlio.load_all(files["rendered/staging/staging/deployment-securenexus.yaml"])
+    return deployment["spec"]["template"]["metadata"]["annotations"]["checksum/config"]
 
 
 def test_no_change_says_so(two_commits, run_cli):
@@ -125,24 +149,24 @@ def test_invalid_base_specs_name_the_ref(two_commits, run_cli):
     ("old", "new", "expected"),
     [
         pytest.param({"a": 1}, {"a": 1}, [], id="equal"),
-        pytest.param({"a": {"b": 1, "c": 2}}, {"a": {"b": 1, "c": 3}}, ["a.c"], id="nested-leaf"),
-        pytest.param({"a": 1}, {"a": 1, "b": 2}, ["b"], id="added-key"),
-        pytest.param({"a": 1, "b": 2}, {"a": 1}, ["b"], id="removed-key"),
+        pytest.param({"a": {"b": 1, "c": 2}}, {"a": {"b": 1, "c": 3}}, [("a.c", 2, 3)], id="nested-leaf"),
+        pytest.param({"a": 1}, {"a": 1, "b": 2}, [("b", None, 2)], id="added-key"),
+        pytest.param({"a": 1, "b": 2}, {"a": 1}, [("b", 2, None)], id="removed-key"),
         pytest.param(
             {"labels": {"app.kubernetes.io/name": "x"}}, {"labels": {"app.kubernetes.io/name": "y"}},
-            ['labels["app.kubernetes.io/name"]'], id="dotted-key-quoted",
+            [('labels["app.kubernetes.io/name"]', "x", "y")], id="dotted-key-quoted",
         ),
         pytest.param(
             {"c": [{"name": "a", "v": 1}, {"name": "b", "v": 1}]},
             {"c": [{"name": "z", "v": 0}, {"name": "a", "v": 1}, {"name": "b", "v": 2}]},
-            ["c[b].v", "c[z]"], id="named-items-matched-by-name",
+            [("c[b].v", 1, 2), ("c[z]", None, {"name": "z", "v": 0})], id="named-items-matched-by-name",
         ),
-        pytest.param({"p": [1, 2]}, {"p": [1, 3]}, ["p[1]"], id="same-length-list"),
-        pytest.param({"p": [1, 2]}, {"p": [1, 2, 3]}, ["p"], id="list-length-changed"),
+        pytest.param({"p": [1, 2]}, {"p": [1, 3]}, [("p[1]", 2, 3)], id="same-length-list"),
+        pytest.param({"p": [1, 2]}, {"p": [1, 2, 3]}, [("p", [1, 2], [1, 2, 3])], id="list-length-changed"),
     ],
 )
 def test_field_changes(old, new, expected):
-    assert list(diff.field_changes(old, new)) == expected
+    assert [(f.path, f.before, f.after) for f in diff.field_changes(old, new)] == expected
 
 
 def test_compare_groups_by_environment_and_skips_other_trees():
@@ -153,8 +177,36 @@ def test_compare_groups_by_environment_and_skips_other_trees():
     head = {"rendered/a/ns/x.yaml": obj("X", "x", 2), "rendered/c/ns/y.yaml": obj("Y", "y", 1), "base/k.yaml": obj("K", "k", 2)}
     report = diff.compare(base, head, base_label="b", head_label="h")
     assert report.changes == (
-        diff.ObjectChange("a", "X", "ns", "x", "changed", ("spec.replicas",)),
+        diff.ObjectChange("a", "X", "ns", "x", "changed", (diff.FieldChange("spec.replicas", 1, 2),)),
         diff.ObjectChange("b", "Y", "ns", "y", "removed"),
         diff.ObjectChange("c", "Y", "ns", "y", "added"),
     )
     assert report.environments == ("a", "b", "c")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param(None, "unset", id="absent"),
+        pytest.param("1.4.2", "1.4.2", id="string-bare"),
+        pytest.param(3, "3", id="number"),
+        pytest.param({"b": 1, "a": [True]}, '{"a":[true],"b":1}', id="compact-json-sorted"),
+        pytest.param("line one\nline two", "line one line two", id="one-line"),
+        pytest.param("x" * 70, "x" * 59 + "…", id="long-cut-with-ellipsis"),
+    ],
+)
+def test_short_values(value, expected):
+    assert diff_report.short(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("a", "`a`", id="plain"),
+        pytest.param("a|b", "`a\\|b`", id="pipe-escaped-for-tables"),
+        pytest.param("a`b", "``a`b``", id="backtick-inside"),
+        pytest.param("`a", "`` `a ``", id="backtick-at-edge"),
+    ],
+)
+def test_code_spans(text, expected):
+    assert diff_report.code(text) == expected

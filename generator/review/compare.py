@@ -2,41 +2,58 @@
 
 Only the ``rendered/`` tree is compared: it holds every object of every environment (and the Argo CD
 objects under ``rendered/argocd/``), and the Kustomize and Helm trees are views of the same objects.
-An object is identified by environment, kind, namespace and name; it is added, removed, or changed with
-the paths of the fields that differ. List items that carry a unique ``name`` (containers, ports, env
-vars) are matched by name, so inserting one does not report every later item as changed.
+An object is identified by environment, kind, namespace and name; it is added, removed, or changed, with
+every differing field as (path, before, after). List items that carry a unique ``name`` (containers,
+ports, env vars) are matched by name, so inserting one does not report every later item as changed.
 
-Reading git refs lives in ``gitbase``; turning a ``Report`` into text lives in ``diff_report``.
+Each change keeps both whole objects, for the risk rules (``rules``); the report formats (``report``) show
+only the fields. Reading git refs lives in ``gitref``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterator, Literal, Mapping
 
 from generator import yamlio
 
 ROOT = "rendered/"
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+ABSENT: Any = None  # how a field missing on one side is shown (null in JSON)
 
 Key = tuple[str, str, str, str]  # environment, kind, namespace ("" when cluster-scoped), name
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
+class FieldChange:
+    """One field that differs: its path and its value on each side (None when absent there)."""
+
+    path: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
 class ObjectChange:
-    """One object that differs between base and head."""
+    """One object that differs between base and head, with both versions (None on the side it is missing)."""
 
     env: str
     kind: str
     namespace: str
     name: str
     status: Literal["added", "removed", "changed"]
-    fields: tuple[str, ...] = ()
+    fields: tuple[FieldChange, ...] = ()
+    before: dict | None = field(default=None, compare=False, repr=False)
+    after: dict | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.namespace}/{self.name}" if self.namespace else self.name
 
     @property
     def label(self) -> str:
-        return f"{self.kind} {self.namespace}/{self.name}" if self.namespace else f"{self.kind} {self.name}"
+        return f"{self.kind} {self.ref}"
 
 
 @dataclass(frozen=True)
@@ -73,24 +90,25 @@ def objects(files: Mapping[str, str]) -> dict[Key, dict]:
 
 
 def compare(base: Mapping[str, str], head: Mapping[str, str], *, base_label: str, head_label: str) -> Report:
-    """Objects added, removed and changed (with their changed field paths) from ``base`` to ``head``."""
+    """Objects added, removed and changed (with their changed fields) from ``base`` to ``head``."""
     old, new = objects(base), objects(head)
     changes = []
     for key in sorted(old.keys() | new.keys()):
-        if key not in new:
-            changes.append(ObjectChange(*key, status="removed"))
-        elif key not in old:
-            changes.append(ObjectChange(*key, status="added"))
+        before, after = old.get(key), new.get(key)
+        if after is None:
+            changes.append(ObjectChange(*key, status="removed", before=before))
+        elif before is None:
+            changes.append(ObjectChange(*key, status="added", after=after))
         else:
-            fields = tuple(field_changes(old[key], new[key]))
+            fields = tuple(field_changes(before, after))
             if fields:
-                changes.append(ObjectChange(*key, status="changed", fields=fields))
+                changes.append(ObjectChange(*key, status="changed", fields=fields, before=before, after=after))
     environments = tuple(sorted({k[0] for k in old.keys() | new.keys()}))
     return Report(base=base_label, head=head_label, changes=tuple(changes), environments=environments)
 
 
-def field_changes(old: Any, new: Any, path: str = "") -> Iterator[str]:
-    """Paths of the leaves (or whole lists) that differ, in document order; empty when equal."""
+def field_changes(old: Any, new: Any, path: str = "") -> Iterator[FieldChange]:
+    """The leaves (or whole lists) that differ, in document order, with both values; empty when equal."""
     if old == new:
         return
     if isinstance(old, dict) and isinstance(new, dict):
@@ -105,7 +123,7 @@ def field_changes(old: Any, new: Any, path: str = "") -> Iterator[str]:
         for index, (a, b) in enumerate(zip(old, new)):
             yield from field_changes(a, b, f"{path}[{index}]")
     else:
-        yield path or "(whole object)"
+        yield FieldChange(path or "(whole object)", old, new)
 
 
 def _named(items: list) -> bool:
