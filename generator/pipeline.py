@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from generator import validate
+from generator import promotion, validate
 from generator.build import build_environment
 from generator.emit import argocd, helm, kustomize, rendered
-from generator.errors import Finding, ValidationFailed
+from generator.errors import Finding, SpecError, ValidationFailed
 from generator.load import LoadedEnvironment, load_root
 
 
@@ -48,7 +48,10 @@ def build(root: Path) -> list[BuiltEnvironment]:
     """Load and build every environment of ``root``; raise SpecError or ValidationFailed."""
     built = []
     findings: list[Finding] = []
-    for env in load_root(root):
+    loaded = load_root(root)
+    if problems := promotion.problems(loaded):
+        raise SpecError(problems)
+    for env in loaded:
         objects = build_environment(env.name, env.spec)
         for o in objects:
             where = rendered.object_path(env.name, o)
