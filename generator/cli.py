@@ -102,8 +102,9 @@ def _validate(root: Path) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    head = pipeline.render(args.root).files
-    found = compare.compare(gitref.render_ref(args.root, args.base), head, base_label=args.base, head_label="working tree")
+    head = compare.rendered_objects(pipeline.render(args.root))
+    base = compare.rendered_objects(gitref.render_ref(args.root, args.base))
+    found = compare.compare(base, head, base_label=args.base, head_label="working tree")
     risks = rules.evaluate(found)
     print(report.render(found, risks, args.format), end="")
     failing = args.fail_on is not None and bool(risk.at_least(risks, args.fail_on))

@@ -175,7 +175,7 @@ def test_compare_groups_by_environment_and_skips_other_trees():
 
     base = {"rendered/a/ns/x.yaml": obj("X", "x", 1), "rendered/b/ns/y.yaml": obj("Y", "y", 1), "base/k.yaml": obj("K", "k", 1)}
     head = {"rendered/a/ns/x.yaml": obj("X", "x", 2), "rendered/c/ns/y.yaml": obj("Y", "y", 1), "base/k.yaml": obj("K", "k", 2)}
-    report = diff.compare(base, head, base_label="b", head_label="h")
+    report = diff.compare(diff.objects(base), diff.objects(head), base_label="b", head_label="h")
     assert report.changes == (
         diff.ObjectChange("a", "X", "ns", "x", "changed", (diff.FieldChange("spec.replicas", 1, 2),)),
         diff.ObjectChange("b", "Y", "ns", "y", "removed"),

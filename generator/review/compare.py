@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Literal, Mapping
 
 from generator import yamlio
+from generator.pipeline import Result
 
 ROOT = "rendered/"
+ARGOCD = "rendered/argocd/"
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-ABSENT: Any = None  # how a field missing on one side is shown (null in JSON)
 
 Key = tuple[str, str, str, str]  # environment, kind, namespace ("" when cluster-scoped), name
 
@@ -81,17 +82,30 @@ def objects(files: Mapping[str, str]) -> dict[Key, dict]:
     for path in sorted(files):
         if not (path.startswith(ROOT) and path.endswith(".yaml")):
             continue
-        env = path[len(ROOT):].split("/", 1)[0]
         for o in yamlio.load_all(files[path]):
             if isinstance(o, dict) and "kind" in o and isinstance(o.get("metadata"), dict):
-                meta = o["metadata"]
-                found[(env, o["kind"], meta.get("namespace") or "", meta.get("name", ""))] = o
+                found[_key(path[len(ROOT):].split("/", 1)[0], o)] = o
     return found
 
 
-def compare(base: Mapping[str, str], head: Mapping[str, str], *, base_label: str, head_label: str) -> Report:
-    """Objects added, removed and changed (with their changed fields) from ``base`` to ``head``."""
-    old, new = objects(base), objects(head)
+def rendered_objects(result: Result | None) -> dict[Key, dict]:
+    """The objects a render writes under ``rendered/``, taken from the render itself (no YAML parsing but
+    of the few Argo CD files); {} for None (a revision without specs)."""
+    if result is None:
+        return {}
+    found = objects({p: t for p, t in result.files.items() if p.startswith(ARGOCD)})
+    for env in result.built:
+        found.update((_key(env.name, o), o) for o in env.objects)
+    return found
+
+
+def _key(env: str, o: dict) -> Key:
+    meta = o["metadata"]
+    return (env, o["kind"], meta.get("namespace") or "", meta.get("name", ""))
+
+
+def compare(old: Mapping[Key, dict], new: Mapping[Key, dict], *, base_label: str, head_label: str) -> Report:
+    """Objects added, removed and changed (with their changed fields) from ``old`` to ``new``."""
     changes = []
     for key in sorted(old.keys() | new.keys()):
         before, after = old.get(key), new.get(key)

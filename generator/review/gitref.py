@@ -64,12 +64,12 @@ def extract_specs(root: Path, ref: str, target: Path) -> bool:
     return True
 
 
-def render_ref(root: Path, ref: str) -> dict[str, str]:
-    """Every generated file of the specs at ``ref`` (empty when the ref has no specs)."""
+def render_ref(root: Path, ref: str) -> pipeline.Result | None:
+    """The render of the specs at ``ref`` (None when the ref has no specs)."""
     with tempfile.TemporaryDirectory(prefix="gitops-gen-base-") as folder:
         if not extract_specs(root, ref, Path(folder)):
-            return {}
+            return None
         try:
-            return pipeline.render(Path(folder)).files
+            return pipeline.render(Path(folder))
         except FindingsError as err:
             raise type(err)([replace(f, file=f"{ref}:{f.file}") for f in err.findings]) from None

@@ -3,8 +3,8 @@ pull-request comment (risks first, then a table per environment, always under Gi
 plain lines for a terminal.
 
 The wording of markdown and text lives in jinja2 templates (``templates/diff.md.j2``, ``diff.txt.j2``);
-this module chooses what they show. Past ``BUDGET`` characters the markdown keeps every risk line it can,
-counts the objects per environment and kind, shows the first objects in full and says how many it left
+this module chooses what they show. Past ``BUDGET`` characters the markdown keeps the risk lines that fit
+in three quarters of it (highest severity first, the rest counted by rule), counts the objects per environment and kind, shows the first objects in full and says how many it left
 out (the workflow uploads the JSON as an artifact). It starts with ``MARKER``, an HTML comment by which
 the workflow finds and updates its one comment.
 """
@@ -131,14 +131,15 @@ def render(report: Report, risks: list[Risk], fmt: str = "markdown", *, budget: 
 
 
 def _fitted(report: Report, risks: list[Risk], budget: int, extra: str) -> str:
-    """The longest summary under ``budget``: as many risks as fit with no object shown, then as many objects."""
+    """The longest summary under ``budget``: the risks, highest first, in up to three quarters of it, then
+    as many objects as the rest holds (the network graph only when it takes at most half)."""
     def attempt(shown: int, risks_shown: int, with_extra: bool = True) -> str:
         return _text("markdown", report, risks, shown=shown, risks_shown=risks_shown, extra=extra if with_extra else "")
 
-    with_extra = len(attempt(0, 0)) <= budget
-    fits = lambda shown, kept: len(attempt(shown, kept, with_extra)) <= budget  # noqa: E731
-    kept = _largest(len(risks), lambda n: fits(0, n))
-    shown = _largest(len(report.changes), lambda n: fits(n, kept))
+    with_extra = len(attempt(0, 0)) <= budget // 2
+    fits = lambda shown, kept, room: len(attempt(shown, kept, with_extra)) <= room  # noqa: E731
+    kept = _largest(len(risks), lambda n: fits(0, n, budget * 3 // 4))  # risks first, leaving room for objects
+    shown = _largest(len(report.changes), lambda n: fits(n, kept, budget))
     text = attempt(shown, kept, with_extra)
     if len(text) > budget:  # even the counts alone do not fit: keep the head, cut at a line
         text = text[: budget - 80].rsplit("\n", 1)[0] + "\n\n_The summary itself is too long; see the full report._\n"
