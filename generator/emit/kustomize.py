@@ -17,7 +17,7 @@ Derived from the same built objects as ``rendered``, in four steps, none of whic
    ``PatchTransformer`` that takes that namespace back).
 4. **Files.** One object per file, ``<kind>-<name>.yaml``, in a ``<namespace>/`` or ``_cluster/``
    sub-folder when the object is not in the environment's own namespace. Every file starts with the
-   generated-file header naming the spec(s) it came from.
+   generated-file header naming the spec(s) it came from (for ``base/``, every environment's).
 
 No ``images:``, ``replicas:`` or ``namespace:`` shorthands: their cost grows badly with size, and the
 ``namespace:`` shorthand also renames Namespace objects.
@@ -132,8 +132,8 @@ def emit(built) -> dict[str, str]:
     base = {k: _base_object(k, latest_first) for k in order if _in_base(k, latest_first)}
     all_sources = ", ".join(e.source for e in envs)
     files = {f"{BASE}/{KUSTOMIZATION}": _kustomization(all_sources, Kustomization(resources=_files(base)))}
-    for key, o in base.items():
-        files[f"{BASE}/{key.file()}"] = _yaml(", ".join(e.source for e in envs if key in e.objects), o)
+    for key, o in base.items():  # every environment's spec in the header, so adding an object to one
+        files[f"{BASE}/{key.file()}"] = _yaml(all_sources, o)  # environment leaves base/ untouched
     for e in envs:
         files.update(_overlay(e, base))
     return files
