@@ -3,6 +3,7 @@
     gitops-gen render [--root DIR] [--check]   write (or, with --check, compare) every generated file
     gitops-gen validate [--root DIR]           validate the committed rendered/ tree strictly
     gitops-gen diff --base REF [--format F]    what changes, object by object and field by field, and its risks
+    gitops-gen promote --from ENV --to ENV     copy services' images into the target environment's own spec
     gitops-gen reference                       print the spec reference (markdown) generated from the models
 
 Exit codes: 0 success; 1 drift or invalid objects; 2 a problem in the specs; 3 a missing tool.
@@ -20,7 +21,8 @@ from pathlib import Path
 from generator import __version__, fileset, pipeline
 from generator.errors import DriftDetected, GeneratorError, ValidationFailed
 from generator.reference import spec_reference
-from generator.review import compare, gitref, report, risk, rules
+from generator.load import load_root
+from generator.review import compare, gitref, promote, report, risk, rules
 from generator.validate.committed import validate_tree
 
 
@@ -39,6 +41,13 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--root", type=Path, default=Path("."), help="folder holding environments/ (default: .)")
     compare.add_argument("--exit-code", action="store_true", help="exit 1 when any object changes")
     compare.add_argument("--fail-on", choices=risk.SEVERITIES, help="exit 1 when a risk of this severity or higher is found")
+    move = sub.add_parser("promote", help="copy services' image tag and digest from one environment's spec to another's")
+    move.add_argument("--from", dest="source", required=True, help="environment to take the images from")
+    move.add_argument("--to", dest="target", required=True, help="environment whose own spec file is edited")
+    move.add_argument("--service", action="append", default=[], help="only this service (repeatable; default: all)")
+    move.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
+    move.add_argument("--commit", action="store_true", help="commit the edited spec with a message naming the versions")
+    move.add_argument("--root", type=Path, default=Path("."), help="folder holding environments/ (default: .)")
     sub.add_parser("reference", help="print the spec reference generated from the models (markdown)")
     return parser
 
@@ -62,6 +71,8 @@ def _run(args: argparse.Namespace) -> int:
             return _render(args.root, check=args.check)
         if args.command == "diff":
             return _diff(args)
+        if args.command == "promote":
+            return _promote(args)
         if args.command == "reference":
             print(spec_reference(), end="")
             return 0
@@ -109,3 +120,22 @@ def _diff(args: argparse.Namespace) -> int:
     print(report.render(found, risks, args.format), end="")
     failing = args.fail_on is not None and bool(risk.at_least(risks, args.fail_on))
     return 1 if failing or (args.exit_code and found.changes) else 0
+
+
+def _promote(args: argparse.Namespace) -> int:
+    target, changes = promote.plan(load_root(args.root), args.source, args.target, args.service)
+    if not changes:
+        print(f"nothing to promote: {args.target} already runs the images of {args.source}")
+        return 0
+    text = promote.edit((args.root / target.source).read_text(encoding="utf-8"), changes)
+    promote.verify(args.root, target.source, text, args.source, args.target, args.service)
+    for change in changes:
+        print(change.line())
+    if args.dry_run:
+        print(f"dry run: {target.source} not changed")
+        return 0
+    fileset.apply(args.root, fileset.Plan(writes={target.source: text}))
+    print(f"{target.source} updated; run `make render` to see the promotion in every tree")
+    if args.commit:
+        print(f"committed {gitref.commit(args.root, [target.source], promote.message(args.source, args.target, changes))[:12]}")
+    return 0

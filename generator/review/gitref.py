@@ -73,3 +73,10 @@ def render_ref(root: Path, ref: str) -> pipeline.Result | None:
             return pipeline.render(Path(folder))
         except FindingsError as err:
             raise type(err)([replace(f, file=f"{ref}:{f.file}") for f in err.findings]) from None
+
+
+def commit(root: Path, paths: list[str], message: str) -> str:
+    """Commit exactly ``paths`` (relative to ``root``) with ``message``; returns the new commit's id."""
+    _git(root, "add", "--", *paths)
+    _git(root, "commit", "--quiet", "--message", message, "--", *paths)
+    return _git(root, "rev-parse", "HEAD").decode().strip()
