@@ -4,6 +4,7 @@
     gitops-gen validate [--root DIR]           validate the committed rendered/ tree strictly
     gitops-gen diff --base REF [--format F]    what changes, object by object and field by field, and its risks
     gitops-gen promote --from ENV --to ENV     copy services' images into the target environment's own spec
+    gitops-gen graph [--env ENV] [--format F]  the allow graph the NetworkPolicies implement (mermaid or dot)
     gitops-gen reference                       print the spec reference (markdown) generated from the models
 
 Exit codes: 0 success; 1 drift or invalid objects; 2 a problem in the specs; 3 a missing tool.
@@ -19,10 +20,10 @@ from collections import Counter
 from pathlib import Path
 
 from generator import __version__, fileset, pipeline
-from generator.errors import DriftDetected, GeneratorError, ValidationFailed
+from generator.errors import DriftDetected, Finding, GeneratorError, SpecError, ValidationFailed
 from generator.reference import spec_reference
 from generator.load import load_root
-from generator.review import compare, gitref, promote, report, risk, rules
+from generator.review import compare, gitref, graph, promote, report, risk, rules
 from generator.validate.committed import validate_tree
 
 
@@ -48,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     move.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
     move.add_argument("--commit", action="store_true", help="commit the edited spec with a message naming the versions")
     move.add_argument("--root", type=Path, default=Path("."), help="folder holding environments/ (default: .)")
+    draw = sub.add_parser("graph", help="draw the allow graph the NetworkPolicies implement")
+    draw.add_argument("--env", action="append", default=[], help="only this environment (repeatable; default: all)")
+    draw.add_argument("--format", choices=graph.FORMATS, default="mermaid", help="output format (default: mermaid)")
+    draw.add_argument("--root", type=Path, default=Path("."), help="folder holding environments/ (default: .)")
     sub.add_parser("reference", help="print the spec reference generated from the models (markdown)")
     return parser
 
@@ -73,6 +78,8 @@ def _run(args: argparse.Namespace) -> int:
             return _diff(args)
         if args.command == "promote":
             return _promote(args)
+        if args.command == "graph":
+            return _graph(args)
         if args.command == "reference":
             print(spec_reference(), end="")
             return 0
@@ -117,7 +124,7 @@ def _diff(args: argparse.Namespace) -> int:
     base = compare.rendered_objects(gitref.render_ref(args.root, args.base))
     found = compare.compare(base, head, base_label=args.base, head_label="working tree")
     risks = rules.evaluate(found)
-    print(report.render(found, risks, args.format), end="")
+    print(report.render(found, risks, args.format, extra=graph.change_section(base, head)), end="")
     failing = args.fail_on is not None and bool(risk.at_least(risks, args.fail_on))
     return 1 if failing or (args.exit_code and found.changes) else 0
 
@@ -138,4 +145,15 @@ def _promote(args: argparse.Namespace) -> int:
     print(f"{target.source} updated; run `make render` to see the promotion in every tree")
     if args.commit:
         print(f"committed {gitref.commit(args.root, [target.source], promote.message(args.source, args.target, changes))[:12]}")
+    return 0
+
+
+def _graph(args: argparse.Namespace) -> int:
+    built = {env.name: env for env in pipeline.build(args.root)}
+    unknown = [e for e in args.env if e not in built]
+    if unknown:
+        raise SpecError([Finding("environments/", 0, 0, "--env", f"unknown environment {e!r} (environments: "
+                                 f"{', '.join(sorted(built))})") for e in unknown])
+    drawn = {e for name in args.env or sorted(built) for e in graph.edges(name, built[name].objects)}
+    print(graph.mermaid(drawn) if args.format == "mermaid" else graph.dot(drawn), end="")
     return 0
