@@ -134,3 +134,68 @@ def test_a_400_service_change_fits_one_comment_and_says_what_it_left_out(tmp_pat
     # the JSON keeps everything
     data = json.loads(report.render(found, risks, "json"))
     assert len(data["changes"]) == len(found.changes) and len(data["risks"]) == len(risks)
+
+
+EVERY_RULE_BASE = {
+    "production.yaml": review_roots.ENVIRONMENTS["production.yaml"] + """\
+    secrets:
+      - {store: aws, path: shop/production, keys: [DATABASE_URL]}
+""",
+    "staging.yaml": review_roots.ENVIRONMENTS["staging.yaml"] + """\
+    probes:
+      startup: {path: /healthz, failureThreshold: 30}
+      liveness: {path: /healthz}
+      readiness: {path: /ready}
+""",
+}
+EVERY_RULE_HEAD = {
+    "production.yaml": PRODUCTION_PR.replace("    egress:", """\
+    secrets:
+      - {store: aws, path: shop/production-v2, keys: [DATABASE_URL]}
+    resources:
+      requests: {cpu: 100m, memory: 128Mi}
+      limits: {cpu: 500m, memory: 192Mi}
+    ingress:
+      - from: {namespace: partners}
+        ports: [8080]
+    egress:"""),
+    "staging.yaml": review_roots.ENVIRONMENTS["staging.yaml"].replace('"2.1.0"', "main") + """\
+    expose: {host: shop-staging.example.com}
+""",
+    "uat.yaml": review_roots.ENVIRONMENTS["uat.yaml"].replace("    disruption: {minAvailable: 1}\n", """\
+    disruption: null
+    rollout:
+      canary: {steps: [50]}
+argocd:
+  autoSync: false
+"""),
+}
+
+
+def test_every_rule_fires_on_real_renders(tmp_path, run_cli):
+    """One scripted pull request that trips every rule on objects the builders made (the README's
+    example lines are this output)."""
+    root = review_roots.write(tmp_path / "repo", EVERY_RULE_BASE)
+    review_roots.commit_all(root, "base")
+    review_roots.write(root, EVERY_RULE_HEAD)
+    result = run_cli("diff", "--base", "HEAD", "--root", str(root), "--fail-on", "high")
+    assert result.code == 1, result.err
+    lines = [line.strip() for line in result.out.splitlines() if line.startswith("  ") and not line.startswith("   ")]
+    fired = {line.split()[1] for line in lines if line.split()[0] in ("high", "medium", "low")}
+    assert fired == set(rules.BY_ID)
+    for expected in [
+        "medium disruption-weakened uat PodDisruptionBudget uat/web: PodDisruptionBudget removed: voluntary evictions may take every pod at once",
+        "medium secret-ref-changed production ExternalSecret production/web: data DATABASE_URL: shop/production.DATABASE_URL -> shop/production-v2.DATABASE_URL",
+        "medium resources-changed production Rollout production/web: container web: limits.memory 256Mi -> 192Mi",
+        "high object-removed uat Deployment uat/web: Deployment deleted",
+        "medium autosync-changed argocd Application argocd/shop-uat: automated sync on -> off",
+        "medium probe-removed staging Deployment staging/web: container web: startupProbe removed",
+        "medium exposure-added staging Ingress staging/web: Ingress newly exposes shop-staging.example.com/",
+        "high ingress-widened production NetworkPolicy production/web: ingress from namespace partners on TCP/8080 newly allowed",
+    ]:
+        assert expected in lines
+    # the README's rule table shows lines of exactly this output
+    table = [row for row in (REPO / "README.md").read_text(encoding="utf-8").splitlines() if row.startswith("| `")]
+    examples = {row.split(" | ")[0][3:-1]: row.rsplit(" | ", 1)[1][1:-3] for row in table if row.split(" | ")[0][3:-1] in rules.BY_ID}
+    assert set(examples) == set(rules.BY_ID)
+    assert [e for e in examples.values() if e not in lines] == []

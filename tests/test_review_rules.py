@@ -110,7 +110,7 @@ CASES = [
     (network.ingress_widened, policy("ingress", {"from": [{"namespaceSelector": {"matchLabels": {"name": "lb"}}}],
                                                  "ports": [{"port": 80}]}),
      policy("ingress", {"from": [{"namespaceSelector": {}}], "ports": [{"port": 80}]}),
-     ["ingress from namespaces all on TCP/80 newly allowed"]),
+     ["ingress from every namespace on TCP/80 newly allowed"]),
     (network.ingress_widened, policy("ingress", {"from": [{"podSelector": {}}], "ports": [{"port": 80}]}),
      policy("ingress", {"from": [{"podSelector": {}}], "ports": [{"port": 80}]}), []),
     # rbac-widened

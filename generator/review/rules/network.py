@@ -17,6 +17,7 @@ from generator.review.risk import rule
 from generator.review.rules.objects import get, labels
 
 ANY = None
+NAMESPACE_NAME = "kubernetes.io/metadata.name"  # the label Kubernetes puts on every namespace
 DIRECTIONS = {"egress": ("Egress", "to"), "ingress": ("Ingress", "from")}
 
 
@@ -79,9 +80,15 @@ def describe_peer(peer: dict | None) -> str:
         return f"{block.get('cidr')}{excepted}"
     parts = []
     if "namespaceSelector" in peer:
-        parts.append(f"namespaces {labels(peer['namespaceSelector'])}")
+        match = peer["namespaceSelector"].get("matchLabels") or {}
+        selected = labels(peer["namespaceSelector"])
+        if list(match) == [NAMESPACE_NAME] and selected.count("=") == 1:
+            parts.append(f"namespace {match[NAMESPACE_NAME]}")
+        else:
+            parts.append("every namespace" if selected == "all" else f"namespaces {selected}")
     if "podSelector" in peer:
-        parts.append(f"pods {labels(peer['podSelector'])}")
+        selected = labels(peer["podSelector"])
+        parts.append("all pods" if selected == "all" else f"pods {selected}")
     return " ".join(parts) or json.dumps(peer, sort_keys=True)
 
 
