@@ -89,7 +89,7 @@ def test_markdown_summary_is_one_marked_comment(two_commits, run_cli):
     assert "| removed | Application `argocd/securenexus-uat` | | | |" in text
     assert text.index("#### Risks (highest: high)") < text.index("#### `argocd`")
     assert "Unchanged: `staging`." in text
-    assert text.count("#### ") == 4  # risks, argocd, production, uat
+    assert text.count("#### ") == 5  # risks, argocd, production, uat, network allows
 
 
 def test_uncommitted_work_is_compared_too(two_commits, run_cli):
