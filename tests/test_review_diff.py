@@ -48,8 +48,7 @@ def test_reports_exactly_the_changed_objects_and_fields(two_commits, run_cli):
     assert body[:5] == [
         "argocd",
         "  ~ AppProject argocd/securenexus",
-        '      spec.destinations: [{"namespace":"production","server":"https://kubernetes.def…'
-        ' -> [{"namespace":"production","server":"https://kubernetes.def…',
+        '      spec.destinations[2]: {"namespace":"uat","server":"https://kubernetes.default.svc"} -> unset',
         "  - Application argocd/securenexus-uat",
         "production",
     ]
@@ -105,7 +104,7 @@ def test_uncommitted_work_is_compared_too(two_commits, run_cli):
         "  ~ ConfigMap staging/securenexus-env",
         "      data.APP_ENV: staging -> stage",
         "  ~ Deployment staging/securenexus",
-        f'      spec.template.metadata.annotations["checksum/config"]: {old[:59]}… -> {new[:59]}…',  # shortened in text
+        f'      spec.template.metadata.annotations["checksum/config"]: {old} -> {new}',
         "unchanged: argocd, production",
     ]
 
@@ -162,7 +161,10 @@ def test_invalid_base_specs_name_the_ref(two_commits, run_cli):
             [("c[b].v", 1, 2), ("c[z]", None, {"name": "z", "v": 0})], id="named-items-matched-by-name",
         ),
         pytest.param({"p": [1, 2]}, {"p": [1, 3]}, [("p[1]", 2, 3)], id="same-length-list"),
-        pytest.param({"p": [1, 2]}, {"p": [1, 2, 3]}, [("p", [1, 2], [1, 2, 3])], id="list-length-changed"),
+        pytest.param({"p": [1, 2]}, {"p": [1, 2, 3]}, [("p[2]", None, 3)], id="list-grows"),
+        pytest.param({"p": [{"a": 1}, {"b": 2}, {"a": 1}]}, {"p": [{"a": 1}, {"c": 3}]},
+                     [("p[1]", {"b": 2}, None), ("p[2]", {"a": 1}, None), ("p[1]", None, {"c": 3})],
+                     id="items-matched-by-value"),
     ],
 )
 def test_field_changes(old, new, expected):
@@ -192,7 +194,7 @@ def test_compare_groups_by_environment_and_skips_other_trees():
         pytest.param(3, "3", id="number"),
         pytest.param({"b": 1, "a": [True]}, '{"a":[true],"b":1}', id="compact-json-sorted"),
         pytest.param("line one\nline two", "line one line two", id="one-line"),
-        pytest.param("x" * 70, "x" * 59 + "…", id="long-cut-with-ellipsis"),
+        pytest.param("x" * 120, "x" * 99 + "…", id="long-cut-with-ellipsis"),
     ],
 )
 def test_short_values(value, expected):

@@ -70,8 +70,8 @@ def test_the_risky_change_reports_exactly_its_risks_with_values(pull_request, ru
     rollout = changes[("production", "Rollout", "web")]
     assert {"path": "spec.replicas", "before": 3, "after": 2} in rollout["fields"]
     policy = changes[("production", "NetworkPolicy", "web")]
-    (egress,) = [f for f in policy["fields"] if f["path"] == "spec.egress"]
-    assert {"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"protocol": "TCP", "port": 22}]} in egress["after"]
+    assert {"path": "spec.egress[1]", "before": None,
+            "after": {"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"protocol": "TCP", "port": 22}]}} in policy["fields"]
     assert changes[("production", "Role", "web")]["status"] == "added"
     assert changes[("production", "Role", "web")]["fields"] == []
     # nothing in the environments the pull request did not touch

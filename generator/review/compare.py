@@ -4,7 +4,9 @@ Only the ``rendered/`` tree is compared: it holds every object of every environm
 objects under ``rendered/argocd/``), and the Kustomize and Helm trees are views of the same objects.
 An object is identified by environment, kind, namespace and name; it is added, removed, or changed, with
 every differing field as (path, before, after). List items that carry a unique ``name`` (containers,
-ports, env vars) are matched by name, so inserting one does not report every later item as changed.
+ports, env vars) are matched by name, so inserting one does not report every later item as changed;
+in other lists that grow or shrink (NetworkPolicy rules, RBAC rules) items are matched by value, so only
+the added and removed ones are listed.
 
 Each change keeps both whole objects, for the risk rules (``rules``); the report formats (``report``) show
 only the fields. Reading git refs lives in ``gitref``.
@@ -136,8 +138,28 @@ def field_changes(old: Any, new: Any, path: str = "") -> Iterator[FieldChange]:
     elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
         for index, (a, b) in enumerate(zip(old, new)):
             yield from field_changes(a, b, f"{path}[{index}]")
+    elif isinstance(old, list) and isinstance(new, list):
+        yield from _list_items(old, new, path)
     else:
         yield FieldChange(path or "(whole object)", old, new)
+
+
+def _list_items(old: list, new: list, path: str) -> Iterator[FieldChange]:
+    """A list that grew or shrank: the items only the old one has (at their old index) and the items
+    only the new one has (at their new index), matched by equality."""
+    used = [False] * len(old)
+    added = []
+    for j, item in enumerate(new):
+        match = next((i for i, o in enumerate(old) if not used[i] and o == item), None)
+        if match is None:
+            added.append(j)
+        else:
+            used[match] = True
+    for i, item in enumerate(old):
+        if not used[i]:
+            yield FieldChange(f"{path}[{i}]", item, None)
+    for j in added:
+        yield FieldChange(f"{path}[{j}]", None, new[j])
 
 
 def _named(items: list) -> bool:

@@ -24,7 +24,7 @@ from generator.review.risk import Risk, rank
 MARKER = "<!-- gitops-gen-diff -->"
 FORMATS = ("text", "markdown", "json")
 BUDGET = 60_000  # GitHub refuses comments over 65,536 characters; leave room for the workflow's footer
-VALUE_WIDTH = 60
+VALUE_WIDTH = 100
 _TEMPLATES = {"markdown": "diff.md.j2", "text": "diff.txt.j2"}
 _SYMBOLS = {
     "markdown": {"added": "added", "removed": "removed", "changed": "changed"},
