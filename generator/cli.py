@@ -2,7 +2,9 @@
 
     gitops-gen render [--root DIR] [--check]   write (or, with --check, compare) every generated file
     gitops-gen validate [--root DIR]           validate the committed rendered/ tree strictly
-    gitops-gen diff --base REF [--format F]    what changes, object by object, from REF's specs to the working tree
+    gitops-gen diff --base REF [--format F]    what changes, object by object and field by field, and its risks
+    gitops-gen promote --from ENV --to ENV     copy services' images into the target environment's own spec
+    gitops-gen graph [--env ENV] [--format F]  the allow graph the NetworkPolicies implement (mermaid or dot)
     gitops-gen reference                       print the spec reference (markdown) generated from the models
 
 Exit codes: 0 success; 1 drift or invalid objects; 2 a problem in the specs; 3 a missing tool.
@@ -17,9 +19,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from generator import __version__, diff, diff_report, fileset, gitbase, pipeline
-from generator.errors import DriftDetected, GeneratorError, ValidationFailed
+from generator import __version__, fileset, pipeline
+from generator.errors import DriftDetected, Finding, GeneratorError, SpecError, ValidationFailed
 from generator.reference import spec_reference
+from generator.load import load_root
+from generator.review import compare, gitref, graph, promote, report, risk, rules
 from generator.validate.committed import validate_tree
 
 
@@ -34,8 +38,21 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--root", type=Path, default=Path("."), help="folder holding rendered/ (default: .)")
     compare = sub.add_parser("diff", help="summarize what changes per environment and object against a git ref")
     compare.add_argument("--base", required=True, help="git revision to compare with, e.g. origin/main")
-    compare.add_argument("--format", choices=diff_report.FORMATS, default="text", help="output format (default: text)")
+    compare.add_argument("--format", choices=report.FORMATS, default="text", help="output format (default: text)")
     compare.add_argument("--root", type=Path, default=Path("."), help="folder holding environments/ (default: .)")
+    compare.add_argument("--exit-code", action="store_true", help="exit 1 when any object changes")
+    compare.add_argument("--fail-on", choices=risk.SEVERITIES, help="exit 1 when a risk of this severity or higher is found")
+    move = sub.add_parser("promote", help="copy services' image tag and digest from one environment's spec to another's")
+    move.add_argument("--from", dest="source", required=True, help="environment to take the images from")
+    move.add_argument("--to", dest="target", required=True, help="environment whose own spec file is edited")
+    move.add_argument("--service", action="append", default=[], help="only this service (repeatable; default: all)")
+    move.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
+    move.add_argument("--commit", action="store_true", help="commit the edited spec with a message naming the versions")
+    move.add_argument("--root", type=Path, default=Path("."), help="folder holding environments/ (default: .)")
+    draw = sub.add_parser("graph", help="draw the allow graph the NetworkPolicies implement")
+    draw.add_argument("--env", action="append", default=[], help="only this environment (repeatable; default: all)")
+    draw.add_argument("--format", choices=graph.FORMATS, default="mermaid", help="output format (default: mermaid)")
+    draw.add_argument("--root", type=Path, default=Path("."), help="folder holding environments/ (default: .)")
     sub.add_parser("reference", help="print the spec reference generated from the models (markdown)")
     return parser
 
@@ -58,7 +75,11 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "render":
             return _render(args.root, check=args.check)
         if args.command == "diff":
-            return _diff(args.root, args.base, args.format)
+            return _diff(args)
+        if args.command == "promote":
+            return _promote(args)
+        if args.command == "graph":
+            return _graph(args)
         if args.command == "reference":
             print(spec_reference(), end="")
             return 0
@@ -98,8 +119,41 @@ def _validate(root: Path) -> int:
     return 0
 
 
-def _diff(root: Path, base: str, fmt: str) -> int:
-    head = pipeline.render(root).files
-    report = diff.compare(gitbase.render_ref(root, base), head, base_label=base, head_label="working tree")
-    print(diff_report.render(report, fmt), end="")
+def _diff(args: argparse.Namespace) -> int:
+    head = compare.rendered_objects(pipeline.render(args.root))
+    base = compare.rendered_objects(gitref.render_ref(args.root, args.base))
+    found = compare.compare(base, head, base_label=args.base, head_label="working tree")
+    risks = rules.evaluate(found)
+    print(report.render(found, risks, args.format, extra=graph.change_section(base, head)), end="")
+    failing = args.fail_on is not None and bool(risk.at_least(risks, args.fail_on))
+    return 1 if failing or (args.exit_code and found.changes) else 0
+
+
+def _promote(args: argparse.Namespace) -> int:
+    target, changes = promote.plan(load_root(args.root), args.source, args.target, args.service)
+    if not changes:
+        print(f"nothing to promote: {args.target} already runs the images of {args.source}")
+        return 0
+    text = promote.edit((args.root / target.source).read_text(encoding="utf-8"), changes)
+    promote.verify(args.root, target.source, text, args.source, args.target, args.service)
+    for change in changes:
+        print(change.line())
+    if args.dry_run:
+        print(f"dry run: {target.source} not changed")
+        return 0
+    fileset.apply(args.root, fileset.Plan(writes={target.source: text}))
+    print(f"{target.source} updated; run `make render` to see the promotion in every tree")
+    if args.commit:
+        print(f"committed {gitref.commit(args.root, [target.source], promote.message(args.source, args.target, changes))[:12]}")
+    return 0
+
+
+def _graph(args: argparse.Namespace) -> int:
+    built = {env.name: env for env in pipeline.build(args.root).environments}
+    unknown = [e for e in args.env if e not in built]
+    if unknown:
+        raise SpecError([Finding("environments/", 0, 0, "--env", f"unknown environment {e!r} (environments: "
+                                 f"{', '.join(sorted(built))})") for e in unknown])
+    drawn = {e for name in args.env or sorted(built) for e in graph.edges(name, built[name].objects)}
+    print(graph.mermaid(drawn) if args.format == "mermaid" else graph.dot(drawn), end="")
     return 0

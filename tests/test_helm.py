@@ -385,7 +385,8 @@ def test_schema_is_the_spec_schema(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["values-dev.yaml", "values.schema.json", "templates/deployment-web.yaml",
-                                  "templates/_helpers.tpl", "templates/_expected.tpl"])
+                                  "templates/_helpers.tpl", "templates/dev/_expected.tpl",
+                                  "templates/guard/values/check.yaml"])
 def test_check_detects_a_hand_edit(name, tmp_path, run_cli):
     root, _ = render_into(_fixture_root(tmp_path), tmp_path / "root")
     target = root / "charts/shop" / name

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from generator import diff_report, yamlio
+from generator import yamlio
+from generator.review import report as diff_report
 from generator.load import load_root
 
 WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.y*ml"))

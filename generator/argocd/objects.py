@@ -23,6 +23,10 @@ CASCADE_FINALIZER = "resources-finalizer.argocd.argoproj.io"
 # PruneLast: removed objects go only after the new ones are healthy. FailOnSharedResource: refuse to take
 # over an object another Application already manages.
 SYNC_OPTIONS = ("CreateNamespace=false", "PruneLast=true", "ServerSideApply=true", "FailOnSharedResource=true")
+# Which commits refresh an Application: only those touching these paths (';'-separated, '/' = repository
+# root). Without it every commit to the monorepo refreshes every Application (argo-cd #18969).
+GENERATE_PATHS = "argocd.argoproj.io/manifest-generate-paths"
+CHART_FILES = ("Chart.yaml", "templates", "values.yaml", "values.schema.json")
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,20 @@ def _source(target: Target) -> dict:
     return {**base, "path": _in_repo(s, f"rendered/{target.env}"), "directory": {"recurse": True}}
 
 
+def generate_paths(target: Target) -> str:
+    """Exactly what the environment's Application reads: its rendered folder; its overlay and the base;
+    or the chart without the other environments' values files."""
+    s = target.settings
+    if s.source == "kustomize":
+        folders = [f"overlays/{target.env}", "base"]
+    elif s.source == "helm":
+        chart = f"charts/{target.system}"
+        folders = [f"{chart}/{name}" for name in (*CHART_FILES, f"values-{target.env}.yaml")]
+    else:
+        folders = [f"rendered/{target.env}"]
+    return ";".join("/" + _in_repo(s, folder) for folder in folders)
+
+
 def project(targets: list[Target]) -> dict:
     """The environments' AppProject: this repository only, the namespaces the environments' objects live in
     on their clusters only, and only the kinds those objects have (cluster-scoped and namespaced apart)."""
@@ -122,7 +140,7 @@ def application(target: Target) -> dict:
     """The Application of one environment: its tree, its destination, auto-sync unless the spec says no.
     The cascade finalizer deletes the environment's objects when its Application is removed."""
     s = target.settings
-    meta = _meta(application_name(target), s, target.system)
+    meta = _meta(application_name(target), s, target.system, annotations={GENERATE_PATHS: generate_paths(target)})
     meta["finalizers"] = [CASCADE_FINALIZER]
     spec = {
         "project": target.project,
@@ -168,7 +186,8 @@ def root_application(targets: list[Target]) -> dict:
         "syncPolicy": _sync_policy(s, automated=True),
         "revisionHistoryLimit": 10,
     }
-    return obj(API_VERSION, "Application", _meta(first.project, s, first.system), spec=spec)
+    meta = _meta(first.project, s, first.system, annotations={GENERATE_PATHS: "/" + _in_repo(s, FOLDER)})
+    return obj(API_VERSION, "Application", meta, spec=spec)
 
 
 def build(targets: list[Target]) -> list[dict]:

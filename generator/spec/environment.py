@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from generator.spec.argocd import ArgoCD
 from generator.spec.common import DnsLabel, LabelKey, LabelValue, Model, require_one
@@ -125,6 +125,22 @@ class Environment(Model):
     argocd: ArgoCD | None = Field(
         None, description="How Argo CD deploys this environment; no ArgoCD objects are generated when unset."
     )
+    promotion_order: list[DnsLabel] | None = Field(
+        None,
+        description="The environments in the order changes are promoted (e.g. [staging, uat, production]); "
+        "set once in a shared layer (every environment must agree). Where environments tie, the Kustomize "
+        "base/ takes the value of the one latest in this order, so edits to earlier environments stay in "
+        "their overlays. Environments not listed come first. Unset: environments with the production rules "
+        "come last, the others in name order.",
+    )
+
+    @field_validator("promotion_order")
+    @classmethod
+    def _unique_promotion_order(cls, order: list[str] | None) -> list[str] | None:
+        repeated = sorted({e for e in order or [] if order.count(e) > 1})  # type: ignore[union-attr]
+        if repeated:
+            raise ValueError(f"names {', '.join(repeated)} more than once")
+        return order
 
     @model_validator(mode="after")
     def _no_reserved_labels(self) -> "Environment":

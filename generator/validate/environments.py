@@ -1,6 +1,7 @@
 """Checks across the environments of one root that no single spec can make, run by the pipeline before
 anything is built: they name one system (it names the Helm chart, and so the release, which Helm limits
-to 53 characters), and their Argo CD settings agree (``generator.argocd.checks``).
+to 53 characters), they declare one promotion order (``generator.promotion``), and their Argo CD settings
+agree (``generator.argocd.checks``).
 
 Pure: loaded environments in, findings out. A disagreement between layered settings names the
 environment file (line unknown, so 0).
@@ -8,6 +9,7 @@ environment file (line unknown, so 0).
 
 from __future__ import annotations
 
+from generator import promotion
 from generator.argocd import checks
 from generator.argocd.objects import Target
 from generator.errors import Finding
@@ -27,7 +29,7 @@ def targets(loaded: list[LoadedEnvironment], objects: dict[str, tuple[dict, ...]
 
 def problems(loaded: list[LoadedEnvironment]) -> list[Finding]:
     """Every cross-environment problem of these environments."""
-    found = _system(loaded)
+    found = _system(loaded) + promotion.problems(loaded)
     chosen = targets(loaded, {})
     if chosen:
         found += checks.problems(chosen, {env.name: env.source for env in loaded}, [env.name for env in loaded])

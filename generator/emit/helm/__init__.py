@@ -5,9 +5,10 @@ builders.
 Nothing here mirrors a builder. For each environment the builders run a second time, over a traced copy of
 the spec (``trace``): the objects they return say which of their fields are spec values passed through
 and which were computed. ``templates`` writes each object as a template that reads the former from the
-values and keeps the latter literal; an object whose template text is the same in several environments is
-written once, guarded by the environments it belongs to. The guard template fails ``helm template`` when
-the values ask for something the templates cannot give (see ``templates.expectations``).
+values and keeps the latter literal. ``placement`` decides which texts are shared templates and which are an
+environment's own (``templates/<env>/``), so that a change to one environment changes only its own files.
+The guard template fails ``helm template`` when the values ask for something the templates cannot give
+(see ``templates.expectations``).
 
 Pure: returns a FileSet, writes nothing.
 """
@@ -20,10 +21,11 @@ from importlib import resources
 
 import jinja2
 
-from generator import __version__, yamlio
+from generator import __version__, promotion, yamlio
 from generator.build import build_environment
 from generator.built import BuiltRoot
 from generator.emit.helm import values as helm_values
+from generator.emit.helm.placement import place
 from generator.emit.helm.templates import EnvironmentTemplates, environment_templates, expectations, go_string
 from generator.emit.helm.trace import Recorder, traced_copy
 from generator.fileset import header
@@ -47,20 +49,26 @@ def emit(built: BuiltRoot) -> dict[str, str]:
         f"{base}/README.md": _readme(name, built),
         f"{base}/templates/_helpers.tpl": header(_SPECS) + _helpers(),
     }
-    texts: dict[tuple[str, str], dict[str, list[str]]] = {}
+    texts: dict[str, dict[str, str]] = {}
     expected: dict[str, dict] = {}
     for env in built.environments:
         traced = trace_environment(env.name, env.spec)
         files[f"{base}/values-{env.name}.yaml"] = header(env.source) + yamlio.dump(traced.values)
-        for key, text in traced.templates.texts.items():
-            texts.setdefault(key, {}).setdefault(text, []).append(env.name)
+        for (kind, object_name), text in traced.templates.texts.items():
+            texts.setdefault(f"{kind.lower()}-{object_name}.yaml", {})[env.name] = text
         spec_values = {k: v for k, v in traced.values.items() if k != helm_values.ENVIRONMENT_KEY}
         expected[env.name] = expectations(spec_values, traced.templates.free, traced.recorder)
-    files[f"{base}/templates/_expected.tpl"] = header(_SPECS) + _expected(expected)
+    placement = place(texts, list(reversed(promotion.order([env.loaded for env in built.environments]))))
     # Helm renders the deepest templates first (engine.sortTemplates): the guard fails before any object does.
-    files[f"{base}/templates/guard/values.yaml"] = header(_SPECS) + _guard(names)
-    for (kind, object_name), variants in sorted(texts.items()):
-        files[f"{base}/templates/{kind.lower()}-{object_name}.yaml"] = header(_SPECS) + _by_environment(variants)
+    files[f"{base}/templates/guard/values/check.yaml"] = header(_SPECS) + _guard(names)
+    for file_name, text in placement.shared.items():
+        files[f"{base}/templates/{file_name}"] = header(_SPECS) + _shared(file_name, text)
+    for env in built.environments:
+        own = f"{base}/templates/{env.name}"
+        files[f"{own}/_expected.tpl"] = header(env.source) + _expected(env.name, expected[env.name],
+                                                                        placement.skipped[env.name])
+        for file_name, text in placement.own[env.name].items():
+            files[f"{own}/{file_name}"] = header(env.source) + _own(env.name, text)
     return files
 
 
@@ -81,16 +89,15 @@ def trace_environment(env_name: str, spec: Environment) -> TracedEnvironment:
     return TracedEnvironment(values, environment_templates(build_environment(env_name, traced), recorder), recorder)
 
 
-def _environment_is(names: list[str]) -> str:
-    return "eq (toString $.Values.environment) " + " ".join(go_string(n) for n in names)
+def _shared(file_name: str, text: str) -> str:
+    """A template every environment renders unless its own _expected.tpl skips it."""
+    skipped = f'include (printf "gitops.skipped.%s" (toString $.Values.environment)) . | fromJsonArray'
+    return f"{{{{- if and $.Values.environment (not (has {go_string(file_name)} ({skipped}))) }}}}\n{text}{{{{- end }}}}\n"
 
 
-def _by_environment(variants: dict[str, list[str]]) -> str:
-    """One object's template: each distinct text under the environments that have it."""
-    branches = []
-    for i, (text, names) in enumerate(variants.items()):
-        branches.append(f"{{{{- {'if' if i == 0 else 'else if'} {_environment_is(names)} }}}}\n{text}")
-    return "".join(branches) + "{{- end }}\n"
+def _own(env_name: str, text: str) -> str:
+    """A template of one environment only."""
+    return f"{{{{- if eq (toString $.Values.environment) {go_string(env_name)} }}}}\n{text}{{{{- end }}}}\n"
 
 
 def _guard(names: list[str]) -> str:
@@ -110,12 +117,13 @@ def _guard(names: list[str]) -> str:
     )
 
 
-def _expected(expected: dict[str, dict]) -> str:
-    """One define per environment holding its expectations as JSON (no '{{' inside, for Go templates)."""
+def _expected(env_name: str, expected: dict, skipped: list[str]) -> str:
+    """The environment's expectations of its values and the shared templates it skips, as JSON in two
+    defines (no '{{' inside, for Go templates)."""
     blocks = []
-    for name, data in sorted(expected.items()):
+    for kind, data in (("expected", expected), ("skipped", skipped)):
         text = json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True).replace("{{", "{\\u007b")
-        blocks.append(f'{{{{- define "gitops.expected.{name}" -}}}}\n{text}\n{{{{- end }}}}\n')
+        blocks.append(f'{{{{- define "gitops.{kind}.{env_name}" -}}}}\n{text}\n{{{{- end }}}}\n')
     return "".join(blocks)
 
 

@@ -1,7 +1,7 @@
 """From objects built over a traced spec to chart templates, and what the chart must check of its values.
 
 ``environment_templates`` turns one environment's traced objects into template texts: the object is
-written by the one YAML emitter, with every free traced leaf replaced by a reference to the values
+written by the one YAML emitter, with every traced leaf replaced by a reference to the values
 (``{{ include "gitops.json" (index $.Values ...) }}``), a ``Concat`` by ``print`` of its parts and a
 ``Derived`` by the Helm function that computes it; everything else is the literal the builders computed.
 
@@ -66,20 +66,17 @@ def dotted(path: Path) -> str:
 class _Writer:
     """Writes the objects of one environment, collecting the values paths they read."""
 
-    def __init__(self, recorder: Recorder) -> None:
-        self.pinned = recorder.pinned
+    def __init__(self) -> None:
         self.read: set[Path] = set()
 
     def expression(self, value: Any) -> str | None:
+        # A pinned value is read from the values too: the guard holds it to the spec's value, and a
+        # reference keeps the text the same in every environment that has the object.
         if isinstance(value, Traced):
-            if value.path in self.pinned:
-                return None
             self.read.add(value.path)
             return values_path(value.path)
         if isinstance(value, Concat):
             parts = [self.expression(p) for p in value.parts]
-            if all(p is None for p in parts):
-                return None
             return "(print " + " ".join(e or go_string(plain(p)) for e, p in zip(parts, value.parts)) + ")"
         if isinstance(value, Derived):
             return values_path(value.source)[:-1] + " | " + _HELM_FUNCTIONS[value.function] + ")"
@@ -119,9 +116,9 @@ class _Writer:
 
 def environment_templates(objects: list[dict], recorder: Recorder) -> EnvironmentTemplates:
     """The template text of every traced object of one environment."""
-    writer = _Writer(recorder)
+    writer = _Writer()
     texts = {(o["kind"], plain(o["metadata"]["name"])): writer.text(o) for o in objects}
-    return EnvironmentTemplates(texts=texts, free=frozenset(writer.read))
+    return EnvironmentTemplates(texts=texts, free=frozenset(writer.read - recorder.pinned))
 
 
 def expectations(values: dict, free: frozenset[Path], recorder: Recorder) -> dict:

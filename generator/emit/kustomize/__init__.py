@@ -7,8 +7,9 @@ Derived from the same built objects as ``rendered``, in four steps, none of whic
    Objects in another namespace keep it; cluster-scoped ones have none.
 2. **Base = consensus.** An object goes into ``base/`` when a strict majority of environments have it;
    its content is the field-by-field majority of their versions (a map key, or an element of a list the
-   schema merges by key, is kept when most versions have it; any other value is the most common one, the
-   earliest environment winning a tie).
+   schema merges by key, is kept when most versions have it; any other value is the most common one).
+   Ties go to the environment latest in promotion order (``promotionOrder``: production before uat
+   before staging), so an edit to a fast-moving early environment stays in its own overlay.
 3. **Overlay = difference.** Each overlay loads ``../../base`` and adds: its own objects as ``resources/``;
    one strategic merge patch per base object it changes (``patch``) or lacks (``$patch: delete``) as
    ``patches/``; and a ``NamespaceTransformer`` that puts every namespace-less object into the
@@ -16,7 +17,7 @@ Derived from the same built objects as ``rendered``, in four steps, none of whic
    ``PatchTransformer`` that takes that namespace back).
 4. **Files.** One object per file, ``<kind>-<name>.yaml``, in a ``<namespace>/`` or ``_cluster/``
    sub-folder when the object is not in the environment's own namespace. Every file starts with the
-   generated-file header naming the spec(s) it came from.
+   generated-file header naming the spec(s) it came from (for ``base/``, every environment's).
 
 No ``images:``, ``replicas:`` or ``namespace:`` shorthands: their cost grows badly with size, and the
 ``namespace:`` shorthand also renames Namespace objects.
@@ -28,7 +29,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from generator import yamlio
+from generator import promotion, yamlio
 from generator.built import BuiltRoot
 from generator.emit.kustomize import patch_keys
 from generator.emit.kustomize.patch import DIRECTIVE, keyed, strategic_patch
@@ -80,8 +81,14 @@ def relative(o: dict, home: str) -> tuple[Key, dict]:
     return Key(ref.api_version, ref.kind, ref.namespace or None, ref.name), o
 
 
+def _majority(count: int, total: int, in_first: bool) -> bool:
+    """More than half, or exactly half including the first (the latest in promotion order)."""
+    return 2 * count > total or (2 * count == total and in_first)
+
+
 def consensus(values: list[Any], schema: patch_keys.Cursor) -> Any:
-    """The field-by-field majority of several versions of one value (see the module docstring)."""
+    """The field-by-field majority of several versions of one value (see the module docstring); ``values``
+    come latest in promotion order first, which is how a tie is broken."""
     if all(v == values[0] for v in values[1:]):
         return values[0]  # the common case, and the whole subtree at once
     if all(isinstance(v, dict) for v in values):
@@ -89,7 +96,7 @@ def consensus(values: list[Any], schema: patch_keys.Cursor) -> Any:
         return {
             k: consensus(present, schema.field(k))
             for k in keys
-            if 2 * len(present := [v[k] for v in values if k in v]) > len(values)
+            if _majority(len(present := [v[k] for v in values if k in v]), len(values), k in values[0])
         }
     key = schema.merge_key() if all(isinstance(v, list) for v in values) else None
     if key and all(keyed(v, key) for v in values):
@@ -101,13 +108,15 @@ def _list_consensus(values: list[list[dict]], key: str, item: patch_keys.Cursor)
     """A merge-keyed list: the elements most versions have, each the majority of its versions, in the
     most common order (else the order they are first seen in)."""
     seen = list(dict.fromkeys(e[key] for v in values for e in v))
-    kept = [k for k in seen if 2 * sum(any(e[key] == k for e in v) for v in values) > len(values)]
+    has = [{e[key] for e in v} for v in values]
+    kept = [k for k in seen if _majority(sum(k in h for h in has), len(values), k in has[0])]
     orders = [[e[key] for e in v if e[key] in kept] for v in values]
     order = next((o for o in [_most_common(orders)] if sorted(map(str, o)) == sorted(map(str, kept))), kept)
     return [consensus([e for v in values for e in v if e[key] == k], item) for k in order]
 
 
 def _most_common(values: list[Any]) -> Any:
+    """The most common value; on a tie, the one seen first."""
     counts: dict[str, list] = {}
     for v in values:
         counts.setdefault(json.dumps(v, sort_keys=True), []).append(v)
@@ -119,12 +128,14 @@ def emit(built: BuiltRoot) -> dict[str, str]:
     envs = [_environment(b) for b in built.environments]
     if not envs:
         return {}
+    rank = {name: i for i, name in enumerate(reversed(promotion.order([b.loaded for b in built.environments])))}
+    latest_first = sorted(envs, key=lambda e: rank[e.name])
     order = list(dict.fromkeys(k for e in envs for k in e.objects))
-    base = {k: _base_object(k, envs) for k in order if _in_base(k, envs)}
+    base = {k: _base_object(k, latest_first) for k in order if _in_base(k, latest_first)}
     all_sources = ", ".join(e.source for e in envs)
     files = {f"{BASE}/{KUSTOMIZATION}": _kustomization(all_sources, Kustomization(resources=_files(base)))}
-    for key, o in base.items():
-        files[f"{BASE}/{key.file()}"] = _yaml(", ".join(e.source for e in envs if key in e.objects), o)
+    for key, o in base.items():  # every environment's spec in the header, so adding an object to one
+        files[f"{BASE}/{key.file()}"] = _yaml(all_sources, o)  # environment leaves base/ untouched
     for e in envs:
         files.update(_overlay(e, base))
     return files
@@ -148,7 +159,7 @@ def _base_object(key: Key, envs: list[_Env]) -> dict:
 
 
 def _in_base(key: Key, envs: list[_Env]) -> bool:
-    return 2 * sum(key in e.objects for e in envs) > len(envs)
+    return _majority(sum(key in e.objects for e in envs), len(envs), key in envs[0].objects)
 
 
 def _overlay(e: _Env, base: dict[Key, dict]) -> dict[str, str]:
