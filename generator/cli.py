@@ -1,11 +1,6 @@
-"""The command line: the only place that prints or exits.
+"""The command line: the only module that prints or exits; every other module returns data or raises.
 
-    gitops-gen render [--root DIR] [--check]   write (or, with --check, compare) every generated file
-    gitops-gen validate [--root DIR]           validate the committed rendered/ tree strictly
-    gitops-gen diff --base REF [--format F]    what changes, object by object, from REF's specs to the working tree
-    gitops-gen reference                       print the spec reference (markdown) generated from the models
-
-Exit codes: 0 success; 1 drift or invalid objects; 2 a problem in the specs; 3 a missing tool.
+Each subcommand is one ``_<command>`` function; ``DESCRIPTION`` and ``EPILOG`` are what ``--help`` shows.
 """
 
 from __future__ import annotations
@@ -17,14 +12,36 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from generator import __version__, diff, diff_report, fileset, gitbase, pipeline
-from generator.errors import DriftDetected, GeneratorError, ValidationFailed
+from generator import __version__, diff, diff_report, fileset, gitbase, pipeline, verify
+from generator.errors import DriftDetected, Finding, GeneratorError, SpecError, ValidationFailed
 from generator.reference import spec_reference
+from generator.spec import editor_schema
 from generator.validate.committed import validate_tree
 
 
+DESCRIPTION = (
+    "Render typed environment specs (environments/*.yaml) into hardened, reviewable Kubernetes manifests "
+    "(rendered/), a Kustomize tree (base/, overlays/), a Helm chart (charts/) and Argo CD objects."
+)
+EPILOG = """\
+exit codes: 0 success; 1 stale or invalid files, failed checks; 2 a problem in the specs or files given;
+3 a missing tool (see `gitops-gen doctor`); 64 a wrong command line.
+
+Start a repository with `gitops-gen init DIR`; after editing specs run `gitops-gen render` and commit."""
+USAGE_ERROR = 64  # EX_USAGE: distinct from 2, which means the specs are wrong
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors on exit code 64 instead of 2 (2 means a spec error here)."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(USAGE_ERROR, f"{self.prog}: error: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gitops-gen", description=__doc__.split("\n\n")[0])
+    parser = _Parser(prog="gitops-gen", description=DESCRIPTION, epilog=EPILOG,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"gitops-gen {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     render = sub.add_parser("render", help="render every environment into the generated trees")
@@ -37,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--format", choices=diff_report.FORMATS, default="text", help="output format (default: text)")
     compare.add_argument("--root", type=Path, default=Path("."), help="folder holding environments/ (default: .)")
     sub.add_parser("reference", help="print the spec reference generated from the models (markdown)")
+    sub.add_parser("schema", help="print the JSON schema of spec files, for editor completion (yaml-language-server)")
+    checks = sub.add_parser("test", help="run the repository checks on every spec root (drift, schemas, "
+                            "kustomize, helm, argocd, checkov)")
+    checks.add_argument("--root", type=Path, default=Path("."), help="the repository (default: .)")
+    checks.add_argument("--only", action="append", choices=list(verify.CHECKS), help="run only this check (repeatable)")
     return parser
 
 
@@ -62,6 +84,11 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "reference":
             print(spec_reference(), end="")
             return 0
+        if args.command == "schema":
+            print(editor_schema.text(), end="")
+            return 0
+        if args.command == "test":
+            return _test(args.root, args.only)
         return _validate(args.root)
     except GeneratorError as err:
         for line in err.lines():
@@ -103,3 +130,23 @@ def _diff(root: Path, base: str, fmt: str) -> int:
     report = diff.compare(gitbase.render_ref(root, base), head, base_label=base, head_label="working tree")
     print(diff_report.render(report, fmt), end="")
     return 0
+
+
+def _test(repo: Path, only: list[str] | None) -> int:
+    outcomes = []
+    for outcome in verify.run(repo, only):
+        outcomes.append(outcome)
+        status = "ok" if outcome.passed else ("missing" if outcome.missing else "FAIL")
+        print(f"{status:7} {outcome.check:9} {outcome.root}", flush=True)
+        for problem in outcome.problems:
+            print(f"        {problem}")
+        if outcome.missing:
+            print(f"        {outcome.missing}")
+    if not outcomes:
+        raise SpecError([Finding("environments/", 0, 0, "", f"no spec root in {repo}: neither environments/ "
+                                 "nor examples/*/environments/")])
+    failed = [o for o in outcomes if o.problems]
+    missing = [o for o in outcomes if o.missing]
+    print(f"{len(outcomes) - len(failed) - len(missing)} passed, {len(failed)} failed, {len(missing)} missing a tool "
+          f"({len(verify.spec_roots(repo))} spec roots)")
+    return 1 if failed else 3 if missing else 0

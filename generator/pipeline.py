@@ -13,7 +13,7 @@ from typing import Callable
 
 from generator import validate
 from generator.build import build_environment
-from generator.emit import argocd, helm, kustomize, rendered
+from generator.emit import argocd, editor_schema, helm, kustomize, rendered
 from generator.errors import Finding, ValidationFailed
 from generator.load import LoadedEnvironment, load_root
 
@@ -32,7 +32,7 @@ class BuiltEnvironment:
 
 Emitter = Callable[[list[BuiltEnvironment]], dict[str, str]]
 
-EMITTERS: tuple[Emitter, ...] = (rendered.emit, argocd.emit, helm.emit, kustomize.emit)
+EMITTERS: tuple[Emitter, ...] = (rendered.emit, argocd.emit, helm.emit, kustomize.emit, editor_schema.emit)
 MANAGED: tuple[str, ...] = (rendered.ROOT, helm.ROOT, kustomize.BASE, kustomize.OVERLAYS)
 
 
