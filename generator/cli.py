@@ -12,7 +12,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from generator import __version__, diff, diff_report, fileset, gitbase, pipeline, verify
+from generator import __version__, diff, diff_report, fileset, gitbase, pipeline, scaffold, verify
 from generator.errors import DriftDetected, Finding, GeneratorError, SpecError, ValidationFailed
 from generator.reference import spec_reference
 from generator.spec import editor_schema
@@ -25,7 +25,7 @@ DESCRIPTION = (
 )
 EPILOG = """\
 exit codes: 0 success; 1 stale or invalid files, failed checks; 2 a problem in the specs or files given;
-3 a missing tool (see `gitops-gen doctor`); 64 a wrong command line.
+3 a missing tool (the message says how to install it); 64 a wrong command line.
 
 Start a repository with `gitops-gen init DIR`; after editing specs run `gitops-gen render` and commit."""
 USAGE_ERROR = 64  # EX_USAGE: distinct from 2, which means the specs are wrong
@@ -55,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--root", type=Path, default=Path("."), help="folder holding environments/ (default: .)")
     sub.add_parser("reference", help="print the spec reference generated from the models (markdown)")
     sub.add_parser("schema", help="print the JSON schema of spec files, for editor completion (yaml-language-server)")
+    init = sub.add_parser("init", help="start a new GitOps repository in DIR: specs for staging, uat and production, "
+                          "Makefile, README, CI workflows, pre-commit hooks")
+    init.add_argument("dir", nargs="?", type=Path, default=Path("."), help="the folder to create or fill (default: .)")
+    init.add_argument("--force", action="store_true", help="overwrite the scaffold's files where they exist")
     checks = sub.add_parser("test", help="run the repository checks on every spec root (drift, schemas, "
                             "kustomize, helm, argocd, checkov)")
     checks.add_argument("--root", type=Path, default=Path("."), help="the repository (default: .)")
@@ -87,6 +91,8 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "schema":
             print(editor_schema.text(), end="")
             return 0
+        if args.command == "init":
+            return _init(args.dir, force=args.force)
         if args.command == "test":
             return _test(args.root, args.only)
         return _validate(args.root)
@@ -150,3 +156,16 @@ def _test(repo: Path, only: list[str] | None) -> int:
     print(f"{len(outcomes) - len(failed) - len(missing)} passed, {len(failed)} failed, {len(missing)} missing a tool "
           f"({len(verify.spec_roots(repo))} spec roots)")
     return 1 if failed else 3 if missing else 0
+
+
+def _init(target: Path, *, force: bool) -> int:
+    files = scaffold.files()
+    existing = scaffold.conflicts(target, files)
+    if existing and not force:
+        raise SpecError([Finding(str(target / rel), 0, 0, "", "exists: init writes nothing (use --force to overwrite "
+                                 "the scaffold's files)") for rel in existing])
+    fileset.apply(target, fileset.Plan(writes=files))
+    for rel in sorted(files):
+        print(f"created {target / rel}")
+    print(f"next: cd {target} && make render && make test   (edit environments/*.yaml, then make render again)")
+    return 0
