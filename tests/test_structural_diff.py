@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from generator import patch_keys, toolchain, yamlio
 from generator.diff_patch import strategic_patch
-from kustomize_equivalence import first_difference
+from generator.verify.objects import first_difference
 
 DEPLOYMENT = patch_keys.cursor("1.33", "apps/v1", "Deployment")
 CUSTOM = patch_keys.cursor("1.33", "example.com/v1", "Widget")
