@@ -12,7 +12,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from generator import __version__, diff, diff_report, fileset, gitbase, pipeline, scaffold, verify
+from generator import __version__, diff, diff_report, doctor, fileset, gitbase, pipeline, scaffold, verify
 from generator.errors import DriftDetected, Finding, GeneratorError, SpecError, ValidationFailed
 from generator.reference import spec_reference
 from generator.spec import editor_schema
@@ -59,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
                           "Makefile, README, CI workflows, pre-commit hooks")
     init.add_argument("dir", nargs="?", type=Path, default=Path("."), help="the folder to create or fill (default: .)")
     init.add_argument("--force", action="store_true", help="overwrite the scaffold's files where they exist")
+    doctor_cmd = sub.add_parser("doctor", help="list the tools `gitops-gen test` uses, their versions, and how to "
+                                "install what is missing")
+    doctor_cmd.add_argument("--root", type=Path, default=Path("."), help="the repository (default: .)")
     checks = sub.add_parser("test", help="run the repository checks on every spec root (drift, schemas, "
                             "kustomize, helm, argocd, checkov)")
     checks.add_argument("--root", type=Path, default=Path("."), help="the repository (default: .)")
@@ -93,6 +96,8 @@ def _run(args: argparse.Namespace) -> int:
             return 0
         if args.command == "init":
             return _init(args.dir, force=args.force)
+        if args.command == "doctor":
+            return _doctor(args.root)
         if args.command == "test":
             return _test(args.root, args.only)
         return _validate(args.root)
@@ -169,3 +174,14 @@ def _init(target: Path, *, force: bool) -> int:
         print(f"created {target / rel}")
     print(f"next: cd {target} && make render && make test   (edit environments/*.yaml, then make render again)")
     return 0
+
+
+def _doctor(repo: Path) -> int:
+    tools = doctor.tools(repo)
+    for tool in tools:
+        status = "ok" if tool.found else ("missing" if tool.required else "optional")
+        print(f"{status:8} {tool.name:12} {tool.found or '-'}  {tool.version}".rstrip())
+        print(f"{'':22}{tool.purpose}" + ("" if tool.found else f"; install: {tool.install}"))
+    absent = [t.name for t in tools if t.required and not t.found]
+    print(f"missing: {', '.join(absent)}" if absent else "every tool `gitops-gen test` needs is installed")
+    return 3 if absent else 0

@@ -29,13 +29,12 @@ def _render(root: Path) -> Path:
 
 @pytest.fixture
 def repository(tmp_path) -> Path:
-    """A rendered repository: the SecureNexus fixture at its root, the financehub fixture as an example."""
-    repo = _render(copy_root(SECURENEXUS, tmp_path / "repo"))
-    _render(copy_root(FIXTURES / "financehub", repo / "examples/financehub"))
-    return repo
+    """A rendered repository: the SecureNexus fixture at its root."""
+    return _render(copy_root(SECURENEXUS, tmp_path / "repo"))
 
 
 def test_a_rendered_repository_passes_every_check(repository, run_cli):
+    _render(copy_root(FIXTURES / "financehub", repository / "examples/financehub"))
     outcome = run_cli("test", "--root", str(repository), *FAST)
     assert outcome.code == 0, outcome.out
     lines = outcome.out.splitlines()
@@ -89,8 +88,8 @@ def test_a_folder_without_specs_is_an_error(tmp_path, run_cli):
 
 # --- the scenario of the issue, on a temporary clone ---------------------------------------------------------
 
-GENERATOR_TESTS = ["test_render_snapshots.py", "test_capabilities.py", "test_diff.py", "test_reference.py",
-                   "test_argocd.py", "test_output.py", "test_validate.py", "test_spec_errors.py", "test_policies.py"]
+# the modules that failed after such an edit when the generator was tested through the repository's specs
+GENERATOR_TESTS = ["test_render_snapshots.py", "test_capabilities.py", "test_diff.py", "test_reference.py"]
 
 
 def _clone(target: Path) -> Path:
