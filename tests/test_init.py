@@ -64,8 +64,12 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
 
 
 def test_a_scaffold_from_the_built_wheel_renders_checks_validates_and_tests(tmp_path):
-    wheels = tmp_path / "wheels"
-    _run([sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "--quiet", "-w", str(wheels)], tmp_path,
+    wheels, source = tmp_path / "wheels", tmp_path / "source"
+    # built from a copy of the package's sources, so setuptools' build/ folder is not left in the repository
+    shutil.copytree(REPO / "generator", source / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copyfile(REPO / name, source / name)
+    _run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--quiet", "-w", str(wheels)], tmp_path,
          dict(os.environ))
     target = tmp_path / "shop"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHONPATH"))}
