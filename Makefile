@@ -37,8 +37,10 @@ check: $(RUNTIME)
 validate: $(RUNTIME)
 	$(PY) -m generator validate --root $(ROOT)
 
+# the generator's own tests (fixture specs under tests/), then the repository checks on every spec root
 test: $(TESTDEPS) $(CHECKOV) $(HELM)
 	$(PY) -m pytest
+	$(PY) -m generator test
 
 clean-venv:
 	rm -rf $(VENV) $(CHECKOV_VENV)

@@ -1,13 +1,6 @@
-"""The command line: the only place that prints or exits.
+"""The command line: the only module that prints or exits; every other module returns data or raises.
 
-    gitops-gen render [--root DIR] [--check]   write (or, with --check, compare) every generated file
-    gitops-gen validate [--root DIR]           validate the committed rendered/ tree strictly
-    gitops-gen diff --base REF [--format F]    what changes, object by object and field by field, and its risks
-    gitops-gen promote --from ENV --to ENV     copy services' images into the target environment's own spec
-    gitops-gen graph [--env ENV] [--format F]  the allow graph the NetworkPolicies implement (mermaid or dot)
-    gitops-gen reference                       print the spec reference (markdown) generated from the models
-
-Exit codes: 0 success; 1 drift or invalid objects; 2 a problem in the specs; 3 a missing tool.
+Each subcommand is one ``_<command>`` function; ``DESCRIPTION`` and ``EPILOG`` are what ``--help`` shows.
 """
 
 from __future__ import annotations
@@ -19,16 +12,38 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from generator import __version__, fileset, pipeline
+from generator import __version__, doctor, fileset, pipeline, scaffold, verify
 from generator.errors import DriftDetected, Finding, GeneratorError, SpecError, ValidationFailed
-from generator.reference import spec_reference
 from generator.load import load_root
+from generator.reference import spec_reference
 from generator.review import compare, gitref, graph, promote, report, risk, rules
+from generator.spec import editor_schema
 from generator.validate.committed import validate_tree
 
 
+DESCRIPTION = (
+    "Render typed environment specs (environments/*.yaml) into hardened, reviewable Kubernetes manifests "
+    "(rendered/), a Kustomize tree (base/, overlays/), a Helm chart (charts/) and Argo CD objects."
+)
+EPILOG = """\
+exit codes: 0 success; 1 stale or invalid files, failed checks; 2 a problem in the specs or files given;
+3 a missing tool (the message says how to install it); 64 a wrong command line.
+
+Start a repository with `gitops-gen init DIR`; after editing specs run `gitops-gen render` and commit."""
+USAGE_ERROR = 64  # EX_USAGE: distinct from 2, which means the specs are wrong
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors on exit code 64 instead of 2 (2 means a spec error here)."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(USAGE_ERROR, f"{self.prog}: error: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gitops-gen", description=__doc__.split("\n\n")[0])
+    parser = _Parser(prog="gitops-gen", description=DESCRIPTION, epilog=EPILOG,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"gitops-gen {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     render = sub.add_parser("render", help="render every environment into the generated trees")
@@ -54,6 +69,18 @@ def _parser() -> argparse.ArgumentParser:
     draw.add_argument("--format", choices=graph.FORMATS, default="mermaid", help="output format (default: mermaid)")
     draw.add_argument("--root", type=Path, default=Path("."), help="folder holding environments/ (default: .)")
     sub.add_parser("reference", help="print the spec reference generated from the models (markdown)")
+    sub.add_parser("schema", help="print the JSON schema of spec files, for editor completion (yaml-language-server)")
+    init = sub.add_parser("init", help="start a new GitOps repository in DIR: specs for staging, uat and production, "
+                          "Makefile, README, CI workflows, pre-commit hooks")
+    init.add_argument("dir", nargs="?", type=Path, default=Path("."), help="the folder to create or fill (default: .)")
+    init.add_argument("--force", action="store_true", help="overwrite the scaffold's files where they exist")
+    doctor_cmd = sub.add_parser("doctor", help="list the tools `gitops-gen test` uses, their versions, and how to "
+                                "install what is missing")
+    doctor_cmd.add_argument("--root", type=Path, default=Path("."), help="the repository (default: .)")
+    checks = sub.add_parser("test", help="run the repository checks on every spec root (drift, schemas, "
+                            "kustomize, helm, argocd, checkov)")
+    checks.add_argument("--root", type=Path, default=Path("."), help="the repository (default: .)")
+    checks.add_argument("--only", action="append", choices=list(verify.CHECKS), help="run only this check (repeatable)")
     return parser
 
 
@@ -83,6 +110,15 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "reference":
             print(spec_reference(), end="")
             return 0
+        if args.command == "schema":
+            print(editor_schema.text(), end="")
+            return 0
+        if args.command == "init":
+            return _init(args.dir, force=args.force)
+        if args.command == "doctor":
+            return _doctor(args.root)
+        if args.command == "test":
+            return _test(args.root, args.only)
         return _validate(args.root)
     except GeneratorError as err:
         for line in err.lines():
@@ -157,3 +193,47 @@ def _graph(args: argparse.Namespace) -> int:
     drawn = {e for name in args.env or sorted(built) for e in graph.edges(name, built[name].objects)}
     print(graph.mermaid(drawn) if args.format == "mermaid" else graph.dot(drawn), end="")
     return 0
+
+
+def _test(repo: Path, only: list[str] | None) -> int:
+    outcomes = []
+    for outcome in verify.run(repo, only):
+        outcomes.append(outcome)
+        status = "ok" if outcome.passed else ("missing" if outcome.missing else "FAIL")
+        print(f"{status:7} {outcome.check:9} {outcome.root}", flush=True)
+        for problem in outcome.problems:
+            print(f"        {problem}")
+        if outcome.missing:
+            print(f"        {outcome.missing}")
+    if not outcomes:
+        raise SpecError([Finding("environments/", 0, 0, "", f"no spec root in {repo}: neither environments/ "
+                                 "nor examples/*/environments/")])
+    failed = [o for o in outcomes if o.problems]
+    missing = [o for o in outcomes if o.missing]
+    print(f"{len(outcomes) - len(failed) - len(missing)} passed, {len(failed)} failed, {len(missing)} missing a tool "
+          f"({len(verify.spec_roots(repo))} spec roots)")
+    return 1 if failed else 3 if missing else 0
+
+
+def _init(target: Path, *, force: bool) -> int:
+    files = scaffold.files()
+    existing = scaffold.conflicts(target, files)
+    if existing and not force:
+        raise SpecError([Finding(str(target / rel), 0, 0, "", "exists: init writes nothing (use --force to overwrite "
+                                 "the scaffold's files)") for rel in existing])
+    fileset.apply(target, fileset.Plan(writes=files))
+    for rel in sorted(files):
+        print(f"created {target / rel}")
+    print(f"next: cd {target} && make render && make test   (edit environments/*.yaml, then make render again)")
+    return 0
+
+
+def _doctor(repo: Path) -> int:
+    tools = doctor.tools(repo)
+    for tool in tools:
+        status = "ok" if tool.found else ("missing" if tool.required else "optional")
+        print(f"{status:8} {tool.name:12} {tool.found or '-'}  {tool.version}".rstrip())
+        print(f"{'':22}{tool.purpose}" + ("" if tool.found else f"; install: {tool.install}"))
+    absent = [t.name for t in tools if t.required and not t.found]
+    print(f"missing: {', '.join(absent)}" if absent else "every tool `gitops-gen test` needs is installed")
+    return 3 if absent else 0

@@ -74,7 +74,7 @@ class DriftDetected(GeneratorError):
 
     def lines(self) -> list[str]:
         return [f"drift: {p}" for p in self.paths] + [
-            f"{len(self.paths)} generated file(s) are stale: run `make render` and commit the result"
+            f"{len(self.paths)} generated file(s) are stale: run `gitops-gen render` (or `make render`) and commit the result"
         ]
 
 

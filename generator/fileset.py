@@ -24,7 +24,7 @@ FileSet = Mapping[str, str]
 
 def header(source: str) -> str:
     """The one-line header of a generated YAML file, naming the spec it came from."""
-    return f"{MARKER} from {source}. Do not edit: change the spec and run `make render`.\n"
+    return f"{MARKER} from {source}. Do not edit: change the spec and run `gitops-gen render`.\n"
 
 
 @dataclass(frozen=True)

@@ -21,3 +21,16 @@ def object_path(env_name: str, o: dict) -> str:
 
 def argocd_object_path(o: dict) -> str:
     return f"{ARGOCD_FOLDER}/{o['kind'].lower()}-{o['metadata']['name']}.yaml"
+
+
+# The Helm chart, charts/<system>/: what every environment's release reads, and what only one does.
+CHARTS = "charts"
+CHART_SHARED = ("Chart.yaml", "values.yaml", "values.schema.json", "templates/_helpers.tpl", "templates/guard",
+                "templates/shared")
+CHART_GUARD = "templates/guard/runs/first/check.yaml"  # Helm renders the deepest templates first
+CHART_SHARED_TEMPLATES = "templates/shared"
+
+
+def chart_environment_paths(env_name: str) -> tuple[str, str]:
+    """The values file and the templates folder only environment ``env_name`` reads."""
+    return f"values-{env_name}.yaml", f"templates/environments/{env_name}"

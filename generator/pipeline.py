@@ -17,14 +17,14 @@ from generator import layout, validate
 from generator.argocd.objects import attributed
 from generator.build import build_environment
 from generator.built import BuiltEnvironment, BuiltRoot
-from generator.emit import argocd, helm, kustomize, rendered
+from generator.emit import argocd, editor_schema, helm, kustomize, rendered
 from generator.errors import Finding, SpecError, ValidationFailed
 from generator.load import load_root
 from generator.validate import environments
 
 Emitter = Callable[[BuiltRoot], dict[str, str]]
 
-EMITTERS: tuple[Emitter, ...] = (rendered.emit, argocd.emit, helm.emit, kustomize.emit)
+EMITTERS: tuple[Emitter, ...] = (rendered.emit, argocd.emit, helm.emit, kustomize.emit, editor_schema.emit)
 MANAGED: tuple[str, ...] = (rendered.ROOT, helm.ROOT, kustomize.BASE, kustomize.OVERLAYS)
 
 

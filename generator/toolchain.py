@@ -120,3 +120,37 @@ def helm_lint(chart: Path, values_file: Path | None = None, *, engine: str | Non
     values = sdk.values_from_yaml(values_file.read_text(encoding="utf-8")) if values_file else None
     report = sdk.lint(chart, values, strict=True)
     return [str(e) for e in report["errors"]] + [str(w) for w in report.get("warnings", [])]
+
+
+# --- checkov ----------------------------------------------------------------------------------------------
+# checkov pins packaging<24, which pytest refuses, so it lives in its own virtual environment: the
+# repository's `.venv-checkov/` (the Makefile installs it), else a `checkov` on PATH or beside this Python.
+
+CHECKOV_VERSION = "3.3.30"
+CHECKOV_VENV = ".venv-checkov"
+
+
+def checkov(repo: Path) -> str:
+    """Path of the checkov executable for the repository ``repo``."""
+    local = repo / CHECKOV_VENV / "bin" / "checkov"
+    if local.is_file() and os.access(local, os.X_OK):
+        return str(local)
+    found = _in_env_or_path("checkov")
+    if not found:
+        raise ToolMissing(
+            f"checkov not found: run `make test` (installs checkov=={CHECKOV_VERSION} into {CHECKOV_VENV}/) "
+            f"or `pipx install checkov=={CHECKOV_VERSION}`"
+        )
+    return found
+
+
+def checkov_scan(repo: Path, directory: Path) -> str:
+    """checkov's JSON report (text) for the Kubernetes files under ``directory``, offline."""
+    env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_NO_OUTPUT_COLOR": "1"}
+    proc = subprocess.run(
+        [checkov(repo), "-d", str(directory), "--framework", "kubernetes", "-o", "json", "--skip-download"],
+        capture_output=True, text=True, env=env, check=False, timeout=900,
+    )
+    if not proc.stdout.strip():
+        raise RuntimeError(f"checkov -d {directory} wrote no report:\n{proc.stderr}")
+    return proc.stdout

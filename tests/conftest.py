@@ -1,4 +1,10 @@
-"""Shared fixtures: the repository root, temporary copies of spec roots, and an in-process CLI runner."""
+"""Shared fixtures: the fixture spec roots under tests/fixtures/, temporary copies of them, and an in-process
+CLI runner.
+
+Generator tests never read the repository's own specs (environments/, examples/): a team edits those, and its
+tests must stay green. They use the fixture roots here instead; the repository's own trees are checked by
+`gitops-gen test`, whose checks hold for any content.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,8 @@ import pytest
 from generator import cli
 
 REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests/fixtures"
+SECURENEXUS = FIXTURES / "securenexus"
 
 
 @dataclass
@@ -44,9 +52,9 @@ def copy_root(source: Path, target: Path) -> Path:
 
 
 @pytest.fixture
-def root(tmp_path, repo) -> Path:
-    """A fresh copy of the repository's spec root, not yet rendered."""
-    return copy_root(repo, tmp_path / "root")
+def root(tmp_path) -> Path:
+    """A fresh copy of the SecureNexus fixture root, not yet rendered."""
+    return copy_root(SECURENEXUS, tmp_path / "root")
 
 
 def tree(path: Path) -> dict[str, bytes]:
@@ -55,10 +63,9 @@ def tree(path: Path) -> dict[str, bytes]:
 
 
 def spec_roots() -> list[Path]:
-    """Every spec root of the repository: the repository itself and each examples/<system>/."""
-    examples = sorted(p.parent for p in (REPO / "examples").glob("*/environments") if p.is_dir())
-    return [REPO, *examples]
+    """Every fixture spec root: tests/fixtures/<system>/ holding environments/."""
+    return sorted(p.parent for p in FIXTURES.glob("*/environments") if p.is_dir())
 
 
 def root_id(path: Path) -> str:
-    return "securenexus" if path == REPO else path.name
+    return path.name

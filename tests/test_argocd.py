@@ -206,27 +206,3 @@ def test_annotate_adds_the_wave_without_touching_its_input():
     assert waves.annotate(deployment) is deployment
     pinned = {"kind": "Namespace", "metadata": {"name": "a", "annotations": {waves.SYNC_WAVE: "5"}}}
     assert waves.annotate(pinned) is pinned
-
-
-def test_every_committed_application_points_at_a_folder_of_this_repository():
-    """Applications of every spec root (the examples live in subfolders) name paths that exist here,
-    with the tree their source choice needs."""
-    from conftest import REPO, spec_roots
-    from generator import yamlio
-
-    sources = set()
-    for spec_root in spec_roots():
-        for path in sorted((spec_root / "rendered/argocd").glob("application-*.yaml")):
-            source = yamlio.load(path.read_text(encoding="utf-8"))["spec"]["source"]
-            folder = REPO / source["path"]
-            assert folder.is_dir(), f"{path}: {source['path']} does not exist"
-            if "helm" in source:
-                sources.add("helm")
-                assert (folder / "Chart.yaml").is_file()
-                assert all((folder / values).is_file() for values in source["helm"]["valueFiles"])
-            elif (folder / "kustomization.yaml").is_file():
-                sources.add("kustomize")
-            else:
-                sources.add("rendered")
-                assert any(folder.rglob("*.yaml"))
-    assert sources == {"rendered", "kustomize", "helm"}

@@ -27,7 +27,9 @@ def reads(source: str, env: str, path: str) -> bool:
         return path.startswith((f"overlays/{env}/", "base/"))
     chart = "charts/shop/"
     other_values = path.startswith(chart + "values-") and path != f"{chart}values-{env}.yaml"
-    return path.startswith(chart) and not other_values and path != chart + "README.md"
+    other_templates = path.startswith(chart + "templates/environments/") and not path.startswith(
+        f"{chart}templates/environments/{env}/")
+    return path.startswith(chart) and not other_values and not other_templates and path != chart + "README.md"
 
 
 @pytest.mark.parametrize("folder", ["", "deploy/shop"], ids=["repository-root", "monorepo-folder"])

@@ -1,4 +1,4 @@
-"""What the seed platforms need, checked on the objects the committed specs produce: canary rollouts,
+"""What the seed platforms need, checked on the objects the fixture specs (tests/fixtures/) produce: canary rollouts,
 ingress, monitoring and alerts, Vault secrets and mounted files, RBAC, namespace guard rails, zone spread,
 the service graph, and the production rules."""
 
@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import REPO
+from conftest import FIXTURES, SECURENEXUS
 from generator import pipeline
 
-EXAMPLES = REPO / "examples"
+EXAMPLES = FIXTURES
 
 
 def objects(root, env):
@@ -28,7 +28,7 @@ def kinds(objs):
 
 
 def test_production_is_a_canary_rollout_with_the_seed_steps():
-    prod = objects(REPO, "production")
+    prod = objects(SECURENEXUS, "production")
     rollout = find(prod, "Rollout", "securenexus")
     canary = rollout["spec"]["strategy"]["canary"]
     assert (canary["maxSurge"], canary["maxUnavailable"]) == (1, 0)
@@ -44,7 +44,7 @@ def test_production_is_a_canary_rollout_with_the_seed_steps():
     assert find(prod, "PodDisruptionBudget")["spec"]["selector"] == rollout["spec"]["selector"]
     assert rollout["spec"]["replicas"] == 2
     for env in ("staging", "uat"):
-        deployment = find(objects(REPO, env), "Deployment", "securenexus")
+        deployment = find(objects(SECURENEXUS, env), "Deployment", "securenexus")
         assert deployment["spec"]["strategy"]["rollingUpdate"] == {"maxSurge": 1, "maxUnavailable": 0}
 
 
@@ -60,7 +60,7 @@ def test_autoscaler_targets_the_rollout():
 def test_ingress_per_environment_and_the_controller_is_allowed_on_exactly_the_port():
     hosts = {}
     for env in ("staging", "uat", "production"):
-        objs = objects(REPO, env)
+        objs = objects(SECURENEXUS, env)
         ingresses = [o for o in objs if o["kind"] == "Ingress"]
         hosts[env] = [rule["host"] for o in ingresses for rule in o["spec"]["rules"]]
         policy = find(objs, "NetworkPolicy", "securenexus")
@@ -72,10 +72,10 @@ def test_ingress_per_environment_and_the_controller_is_allowed_on_exactly_the_po
         for rule in controller:
             assert rule["ports"] == [{"protocol": "TCP", "port": 5000}]
     assert hosts == {"staging": ["staging.aricatech.xyz"], "uat": [], "production": ["nexus.aricatech.xyz"]}
-    annotations = find(objects(REPO, "production"), "Ingress")["metadata"]["annotations"]
+    annotations = find(objects(SECURENEXUS, "production"), "Ingress")["metadata"]["annotations"]
     assert annotations["alb.ingress.kubernetes.io/ssl-redirect"] == "443"
     assert annotations["alb.ingress.kubernetes.io/certificate-arn"].startswith("arn:aws:acm:")
-    assert find(objects(REPO, "production"), "Ingress")["spec"]["tls"] == [{"hosts": ["nexus.aricatech.xyz"]}]
+    assert find(objects(SECURENEXUS, "production"), "Ingress")["spec"]["tls"] == [{"hosts": ["nexus.aricatech.xyz"]}]
 
 
 SEED_ALERTS = {
@@ -90,7 +90,7 @@ SEED_ALERTS = {
 
 
 def test_prometheus_rule_is_the_seed_alert_table():
-    rule = find(objects(REPO, "production"), "PrometheusRule", "securenexus")
+    rule = find(objects(SECURENEXUS, "production"), "PrometheusRule", "securenexus")
     rules = rule["spec"]["groups"][0]["rules"]
     assert {r["alert"]: (r.get("for"), r["labels"]["severity"]) for r in rules} == SEED_ALERTS
     exprs = {r["alert"]: r["expr"] for r in rules}
@@ -116,7 +116,7 @@ def test_alerts_can_be_replaced_disabled_and_extended(root):
 
 
 def test_metrics_scraping():
-    objs = objects(REPO, "staging")
+    objs = objects(SECURENEXUS, "staging")
     monitor = find(objs, "ServiceMonitor", "securenexus")
     assert monitor["spec"]["endpoints"] == [{"port": "http", "path": "/metrics", "interval": "15s"}]
     pod = find(objs, "Deployment")["spec"]["template"]["metadata"]["annotations"]
@@ -168,7 +168,7 @@ def test_supabase_autoscaling_ranges_from_the_seed():
 
 
 def test_namespace_guard_rails():
-    prod = objects(REPO, "production")
+    prod = objects(SECURENEXUS, "production")
     quota = find(prod, "ResourceQuota", "compute")["spec"]["hard"]
     # (2 replicas + 1 surge) x 200m requests x 1.5 headroom
     assert quota == {"requests.cpu": "900m", "requests.memory": "1152Mi", "limits.cpu": "4500m",
@@ -178,10 +178,10 @@ def test_namespace_guard_rails():
 
 
 def test_multi_replica_services_spread_across_zones():
-    spread = find(objects(REPO, "production"), "Rollout")["spec"]["template"]["spec"]["topologySpreadConstraints"]
+    spread = find(objects(SECURENEXUS, "production"), "Rollout")["spec"]["template"]["spec"]["topologySpreadConstraints"]
     assert spread == [{"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "ScheduleAnyway",
                        "labelSelector": {"matchLabels": {"app.kubernetes.io/name": "securenexus"}}}]
-    assert "topologySpreadConstraints" not in find(objects(REPO, "staging"), "Deployment")["spec"]["template"]["spec"]
+    assert "topologySpreadConstraints" not in find(objects(SECURENEXUS, "staging"), "Deployment")["spec"]["template"]["spec"]
 
 
 def test_service_graph_is_written_on_both_sides():

@@ -1,40 +1,43 @@
-"""checkov, the external policy scanner, over every rendered tree: zero failed checks, more than zero
-resources scanned, and every skip is a waiver the spec wrote with its reason."""
+"""The checkov repository check (``generator.verify.checkov``): its judging rules, on reports written here,
+fail on a failed check, an unexplained skip and an empty scan. The real scanner runs in `gitops-gen test`
+(on every spec root of the repository, and on the edited clone of test_repository_checks)."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
+
 import pytest
 
-from conftest import REPO, root_id, spec_roots
-from generator.build.workloads import waiver_annotations
-from generator.load import load_root
+from generator.verify import checkov
 
-CHECKOV = REPO / ".venv-checkov/bin/checkov"
+WAIVED = {("CKV_K8S_40", "uid below 10000 on purpose")}
 
 
-@pytest.mark.parametrize("spec_root", spec_roots(), ids=root_id)
-def test_checkov_finds_no_failed_check(spec_root):
-    assert CHECKOV.exists(), "checkov is missing: run `make test` (it installs .venv-checkov)"
-    env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_NO_OUTPUT_COLOR": "1"}
-    proc = subprocess.run(
-        [str(CHECKOV), "-d", str(spec_root / "rendered"), "--framework", "kubernetes", "-o", "json",
-         "--skip-download"],
-        capture_output=True, text=True, env=env, check=False, timeout=600,
-    )
-    report = json.loads(proc.stdout)
-    reports = report if isinstance(report, list) else [report]
-    summary = reports[0]["summary"]
-    failed = [f"{c['check_id']} {c['resource']} {c['file_path']}" for r in reports for c in r["results"]["failed_checks"]]
-    assert failed == [] and summary["failed"] == 0
-    assert summary["resource_count"] > 0 and summary["passed"] > 0
-    waivers = {
-        tuple(text.split("=", 1))
-        for env in load_root(spec_root)
-        for svc in env.spec.services.values()
-        for text in waiver_annotations(svc).values()
-    }
-    for skipped in reports[0]["results"]["skipped_checks"]:
-        assert (skipped["check_id"], skipped["check_result"]["suppress_comment"]) in waivers, skipped["check_id"]
+def _report(failed=(), skipped=(), resources=3) -> str:
+    return json.dumps({
+        "check_type": "kubernetes",
+        "results": {"failed_checks": list(failed), "skipped_checks": list(skipped), "passed_checks": []},
+        "summary": {"passed": 5, "failed": len(failed), "skipped": len(skipped), "resource_count": resources},
+    })
+
+
+def _finding(check_id: str, comment: str = "") -> dict:
+    return {"check_id": check_id, "check_name": "a check", "resource": "Deployment.staging.web",
+            "file_path": "/staging/staging/deployment-web.yaml", "check_result": {"suppress_comment": comment}}
+
+
+@pytest.mark.parametrize(
+    ("report", "expected"),
+    [
+        pytest.param(_report(), [], id="clean"),
+        pytest.param(_report(skipped=[_finding("CKV_K8S_40", "uid below 10000 on purpose")]), [], id="waived-skip"),
+        pytest.param(_report(failed=[_finding("CKV_K8S_20")]),
+                     ["staging/staging/deployment-web.yaml: CKV_K8S_20 a check (Deployment.staging.web)"], id="failed"),
+        pytest.param(_report(skipped=[_finding("CKV_K8S_40", "another reason")]),
+                     ["staging/staging/deployment-web.yaml: CKV_K8S_40 skipped without a spec waiver ('another reason')"],
+                     id="skip-without-waiver"),
+        pytest.param(_report(resources=0), ["checkov scanned no resources"], id="nothing-scanned"),
+    ],
+)
+def test_judge(report, expected):
+    assert checkov.judge(report, WAIVED) == expected

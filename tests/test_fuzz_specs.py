@@ -9,11 +9,11 @@ import shutil
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, tree
+from conftest import SECURENEXUS, tree
 from generator import cli
 
-SPECS = sorted(p.name for p in (REPO / "environments").glob("*.yaml"))
-LINES = {name: (REPO / "environments" / name).read_text(encoding="utf-8").splitlines() for name in SPECS}
+SPECS = sorted(p.name for p in (SECURENEXUS / "environments").glob("*.yaml"))
+LINES = {name: (SECURENEXUS / "environments" / name).read_text(encoding="utf-8").splitlines() for name in SPECS}
 JUNK = st.sampled_from(["", ":", "- ", "{", "}", "[", "&a", "*a", "!!str", "<<: *a", "? x", "|", "\t", "null",
                         "~", "'", '"', "#", "---", "...", "%YAML 1.1", "yes", "0x1F", "1e400", "-.inf", "é"])
 
@@ -49,7 +49,7 @@ def mutated(draw):
 def test_mutated_specs_never_crash(tmp_path_factory, capsys, mutation):
     name, text = mutation
     root = tmp_path_factory.mktemp("fuzz")
-    shutil.copytree(REPO / "environments", root / "environments")
+    shutil.copytree(SECURENEXUS / "environments", root / "environments")
     (root / "environments" / name).write_text(text, encoding="utf-8")
     before = tree(root)
     code = cli.main(["render", "--root", str(root), "--check"])

@@ -1,8 +1,8 @@
 """The Helm chart with both real Helm engines (the `helm` CLI and helm-python-sdk in-process).
 
-Repository checks, for every spec root: strict lint of every values file, `helm template` equal to
-rendered/<env>/ for every environment (the committed chart included). Generator tests, on the fixture spec
-tests/fixtures/helm/dev.yaml: a table of variants and Hypothesis specs rendered identically (they prove the
+On the fixture spec roots (tests/fixtures/): strict lint of every values file, `helm template` equal to
+rendered/<env>/ for every environment (the committed charts are checked by `gitops-gen test`). On the
+fixture spec tests/fixtures/helm/dev.yaml: a table of variants and Hypothesis specs rendered identically (they prove the
 tracer that derives the templates from the builders); values that pass straight into objects drive exactly
 the fields that depend on them under `--set`; values that would need other objects fail naming the key;
 the schema rejects unknown or mistyped keys; the drift check covers the chart.
@@ -60,16 +60,6 @@ def test_lint_strict_passes_for_every_values_file(specs, engine, tmp_path):
 def test_helm_template_equals_rendered(specs, engine, tmp_path):
     root, result = render_into(specs, tmp_path / "root")
     assert_equivalent(root, chart_dir(root, result), [env.name for env in result.built.environments], engine)
-
-
-@pytest.mark.parametrize("specs", ROOTS)
-def test_committed_chart_equals_committed_rendered(specs):
-    charts = sorted(p for p in (specs / "charts").iterdir() if p.is_dir())
-    assert len(charts) == 1, charts
-    envs = sorted(p.name.removeprefix("values-").removesuffix(".yaml") for p in charts[0].glob("values-*.yaml"))
-    want = sorted(p.stem for p in (specs / "environments").glob("*.yaml") if not p.name.startswith("_"))
-    assert envs == want
-    assert_equivalent(specs, charts[0], envs, "sdk")
 
 
 def test_every_chart_file_is_generated(tmp_path):
@@ -384,9 +374,9 @@ def test_schema_is_the_spec_schema(tmp_path):
     assert schema["properties"][ENVIRONMENT_KEY]["enum"] == ["dev"]
 
 
-@pytest.mark.parametrize("name", ["values-dev.yaml", "values.schema.json", "templates/deployment-web.yaml",
-                                  "templates/_helpers.tpl", "templates/dev/_expected.tpl",
-                                  "templates/guard/values/check.yaml"])
+@pytest.mark.parametrize("name", ["values-dev.yaml", "values.schema.json", "templates/shared/deployment-web.yaml",
+                                  "templates/_helpers.tpl", "templates/environments/dev/_expected.tpl",
+                                  "templates/guard/runs/first/check.yaml"])
 def test_check_detects_a_hand_edit(name, tmp_path, run_cli):
     root, _ = render_into(_fixture_root(tmp_path), tmp_path / "root")
     target = root / "charts/shop" / name

@@ -99,7 +99,7 @@ def test_check_names_every_stale_file_and_writes_nothing(root, run_cli):
         f"drift: {DEPLOYMENT}",
         "drift: rendered/uat/uat/service-securenexus.yaml",
     ]
-    assert "run `make render`" in outcome.err
+    assert "run `gitops-gen render`" in outcome.err
     assert tree(root) == before
 
 

@@ -7,7 +7,7 @@ import copy
 
 import pytest
 
-from conftest import root_id, spec_roots
+from conftest import SECURENEXUS, root_id, spec_roots
 from generator import pipeline
 from generator.validate.policies import restricted_violations
 
@@ -23,7 +23,7 @@ def test_every_pod_template_is_restricted(spec_root):
 
 
 def _rollout():
-    built = pipeline.build(spec_roots()[0]).environments
+    built = pipeline.build(SECURENEXUS).environments
     prod = next(b for b in built if b.name == "production")
     return copy.deepcopy(next(o for o in prod.objects if o["kind"] == "Rollout"))
 

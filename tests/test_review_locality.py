@@ -16,7 +16,7 @@ from generator.emit.kustomize import patch_keys
 from generator.emit.kustomize import consensus
 
 STAGING_ONLY = ("rendered/staging/", "rendered/argocd/", "overlays/staging/", "charts/shop/values-staging.yaml",
-                "charts/shop/templates/staging/")
+                "charts/shop/templates/environments/staging/")
 
 # Each edit sets one staging field to a value neither uat nor production has, so it cannot form a new
 # majority with them (that case legitimately moves base/, and the others' overlays with it).

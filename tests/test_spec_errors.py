@@ -147,7 +147,7 @@ def test_error_in_a_shared_layer_names_the_layer(root, run_cli):
     assert outcome.code == 2
     # reported once, at the layer's line, although three environments extend it
     assert outcome.err.splitlines() == [
-        f"{DEFAULTS}:4:1: kubernetesVersion: Input should be a valid string, got float 1.33 (quote it to keep it a string)"
+        f"{DEFAULTS}:5:1: kubernetesVersion: Input should be a valid string, got float 1.33 (quote it to keep it a string)"
     ]
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from generator import toolchain, yamlio
 from generator.emit.kustomize import patch_keys
 from generator.emit.kustomize.patch import strategic_patch
-from kustomize_equivalence import first_difference
+from generator.verify.objects import first_difference
 
 DEPLOYMENT = patch_keys.cursor("1.33", "apps/v1", "Deployment")
 CUSTOM = patch_keys.cursor("1.33", "example.com/v1", "Widget")

@@ -14,6 +14,7 @@ from generator.build.meta import MANAGED_BY, obj, xdict
 from generator.build.waves import SYNC_WAVE
 from generator.built import ArgoObject
 from generator.layout import ARGOCD_FOLDER as FOLDER
+from generator.layout import CHART_SHARED, CHARTS, chart_environment_paths
 from generator.spec.argocd import IN_CLUSTER, ArgoCD, Destination
 
 API_VERSION = "argoproj.io/v1alpha1"
@@ -26,7 +27,6 @@ SYNC_OPTIONS = ("CreateNamespace=false", "PruneLast=true", "ServerSideApply=true
 # Which commits refresh an Application: only those touching these paths (';'-separated, '/' = repository
 # root). Without it every commit to the monorepo refreshes every Application (argo-cd #18969).
 GENERATE_PATHS = "argocd.argoproj.io/manifest-generate-paths"
-CHART_FILES = ("Chart.yaml", "templates", "values.yaml", "values.schema.json")
 
 
 @dataclass(frozen=True)
@@ -107,8 +107,8 @@ def generate_paths(target: Target) -> str:
     if s.source == "kustomize":
         folders = [f"overlays/{target.env}", "base"]
     elif s.source == "helm":
-        chart = f"charts/{target.system}"
-        folders = [f"{chart}/{name}" for name in (*CHART_FILES, f"values-{target.env}.yaml")]
+        chart = f"{CHARTS}/{target.system}"
+        folders = [f"{chart}/{name}" for name in (*CHART_SHARED, *chart_environment_paths(target.env))]
     else:
         folders = [f"rendered/{target.env}"]
     return ";".join("/" + _in_repo(s, folder) for folder in folders)

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from generator import layout, yamlio
-from generator.errors import Finding
+from generator.errors import Finding, SpecError
 from generator.load import load_root
 from generator.spec import Environment
 from generator.validate import findings
@@ -20,7 +20,9 @@ def validate_tree(root: Path) -> tuple[int, int, list[Finding]]:
     """(objects checked, files read, findings) for every YAML file under ``root/rendered``."""
     versions = {env.name: env.spec.kubernetes_version for env in load_root(root)}
     base = root / layout.ROOT
-    files = sorted(base.rglob("*.yaml")) if base.is_dir() else []
+    if not base.is_dir():
+        raise SpecError([Finding(f"{layout.ROOT}/", 0, 0, "", "no such folder: run `gitops-gen render` first")])
+    files = sorted(base.rglob("*.yaml"))
     found: list[Finding] = []
     count = 0
     for path in files:

@@ -29,9 +29,10 @@ from generator.emit.helm.placement import place
 from generator.emit.helm.templates import EnvironmentTemplates, environment_templates, expectations, go_string
 from generator.emit.helm.trace import Recorder, traced_copy
 from generator.fileset import header
+from generator.layout import CHART_GUARD, CHART_SHARED_TEMPLATES, CHARTS, chart_environment_paths
 from generator.spec import Environment
 
-ROOT = "charts"
+ROOT = CHARTS
 _SPECS = "environments/"
 
 
@@ -59,12 +60,11 @@ def emit(built: BuiltRoot) -> dict[str, str]:
         spec_values = {k: v for k, v in traced.values.items() if k != helm_values.ENVIRONMENT_KEY}
         expected[env.name] = expectations(spec_values, traced.templates.free, traced.recorder)
     placement = place(texts, list(reversed(promotion.order([env.loaded for env in built.environments]))))
-    # Helm renders the deepest templates first (engine.sortTemplates): the guard fails before any object does.
-    files[f"{base}/templates/guard/values/check.yaml"] = header(_SPECS) + _guard(names)
+    files[f"{base}/{CHART_GUARD}"] = header(_SPECS) + _guard(names)
     for file_name, text in placement.shared.items():
-        files[f"{base}/templates/{file_name}"] = header(_SPECS) + _shared(file_name, text)
+        files[f"{base}/{CHART_SHARED_TEMPLATES}/{file_name}"] = header(_SPECS) + _shared(file_name, text)
     for env in built.environments:
-        own = f"{base}/templates/{env.name}"
+        own = f"{base}/{chart_environment_paths(env.name)[1]}"
         files[f"{own}/_expected.tpl"] = header(env.source) + _expected(env.name, expected[env.name],
                                                                         placement.skipped[env.name])
         for file_name, text in placement.own[env.name].items():

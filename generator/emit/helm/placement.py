@@ -1,9 +1,9 @@
 """Where each object's template goes, so that a change to one environment changes only its own chart files.
 
-An object's shared template, ``templates/<kind>-<name>.yaml``, holds it as the environment latest in
+An object's shared template, ``templates/shared/<kind>-<name>.yaml``, holds it as the environment latest in
 promotion order (production, usually) has it, and renders for every environment that does not skip it.
-An environment whose object differs, or which lacks it, skips it (in its own ``templates/<env>/_expected.tpl``)
-and, when it has the object, renders its own ``templates/<env>/<kind>-<name>.yaml``; an object the latest
+An environment whose object differs, or which lacks it, skips it (in its own ``templates/environments/<env>/_expected.tpl``)
+and, when it has the object, renders its own ``templates/environments/<env>/<kind>-<name>.yaml``; an object the latest
 environment does not have is only ever an environment's own. So an edit to an earlier environment
 (staging) never touches a shared file or another environment's (unlike a majority, which one edit can
 break), and everything promoted converges on the shared templates.

@@ -1,0 +1,103 @@
+"""The repository checks, one function each: ``(repository, spec root) -> problems`` (empty: passed).
+
+Each holds for any content of the specs, so a team that edits its environments and re-renders keeps them
+green, and each fails on a hand-edited or stale generated file. They read the committed trees as they are
+on disk; the real kustomize and Helm come from ``toolchain`` (a missing tool raises ``ToolMissing``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+
+from generator import fileset, pipeline, toolchain, yamlio
+from generator.load import SPEC_DIR, load_root
+from generator.spec import editor_schema
+from generator.validate.committed import validate_tree
+from generator.verify.objects import difference, keyed, rendered_objects
+
+
+def drift(repo: Path, root: Path) -> list[str]:
+    """Every committed generated file is byte for byte what the specs render; none is missing or stale."""
+    change = fileset.plan(root, pipeline.render(root).files, pipeline.MANAGED)
+    return [f"stale: {path} (run `gitops-gen render` and commit the result)" for path in change.changed]
+
+
+def specs(repo: Path, root: Path) -> list[str]:
+    """Every spec file starts with the editor-schema line and is valid under that schema (what editors show)."""
+    validator = jsonschema.Draft202012Validator(editor_schema.schema())
+    problems = []
+    for path in sorted((root / SPEC_DIR).glob("*.yaml")):
+        rel = path.relative_to(root).as_posix()
+        text = path.read_text(encoding="utf-8")
+        if text.split("\n", 1)[0] != editor_schema.MODELINE:
+            problems.append(f"{rel}:1: the first line should be `{editor_schema.MODELINE}` (editor completion)")
+        for error in validator.iter_errors(yamlio.load(text)):
+            where = ".".join(str(p) for p in error.absolute_path)
+            problems.append(f"{rel}: {where}: not valid under {editor_schema.FILE_NAME}: {error.message[:200]}")
+    return problems
+
+
+def schemas(repo: Path, root: Path) -> list[str]:
+    """Every object under rendered/ validates strictly against its schema and Pod Security `restricted`."""
+    count, _, found = validate_tree(root)
+    return [str(f) for f in found] or ([] if count else ["rendered/ holds no objects"])
+
+
+def _environments(root: Path) -> list[str]:
+    return [env.name for env in load_root(root)]
+
+
+def kustomize(repo: Path, root: Path) -> list[str]:
+    """`kubectl kustomize overlays/<env>` builds exactly the objects of rendered/<env>/, field by field."""
+    problems = []
+    for env in _environments(root):
+        overlay = root / "overlays" / env
+        if not (overlay / "kustomization.yaml").is_file():
+            problems.append(f"overlays/{env}/kustomization.yaml is missing")
+            continue
+        built = keyed(yamlio.load_all(toolchain.kustomize_build(overlay)))
+        found = difference(rendered_objects(root, env), built, "kustomize")
+        if found:
+            problems.append(f"overlays/{env}: {found}")
+    return problems
+
+
+def helm(repo: Path, root: Path) -> list[str]:
+    """For every chart under charts/: `helm lint` passes and `helm template -f values-<env>.yaml` renders
+    exactly the objects of rendered/<env>/."""
+    charts = sorted(p.parent for p in (root / "charts").glob("*/Chart.yaml"))
+    if not charts:
+        return ["no chart under charts/"]
+    problems = []
+    for chart in charts:
+        rel = chart.relative_to(root).as_posix()
+        for env in _environments(root):
+            values = chart / f"values-{env}.yaml"
+            if not values.is_file():
+                problems.append(f"{rel}/values-{env}.yaml is missing")
+                continue
+            problems += [f"{rel}/values-{env}.yaml: helm lint: {e}" for e in toolchain.helm_lint(chart, values)]
+            built = keyed(yamlio.load_all(toolchain.helm_template(chart, values, chart.name)))
+            found = difference(rendered_objects(root, env), built, "helm")
+            if found:
+                problems.append(f"{rel} -f values-{env}.yaml: {found}")
+    return problems
+
+
+def argocd(repo: Path, root: Path) -> list[str]:
+    """Every Argo CD Application points at a folder of this repository holding the tree its source needs."""
+    problems = []
+    for path in sorted((root / "rendered/argocd").glob("application-*.yaml")):
+        rel = path.relative_to(repo).as_posix()
+        source = (yamlio.load(path.read_text(encoding="utf-8")).get("spec") or {}).get("source") or {}
+        folder = repo / source.get("path", "")
+        if "path" not in source or not folder.is_dir():
+            problems.append(f"{rel}: spec.source.path {source.get('path')!r} is no folder of the repository")
+        elif "helm" in source:
+            needed = ["Chart.yaml", *source["helm"].get("valueFiles", [])]
+            problems += [f"{rel}: {source['path']}/{n} does not exist" for n in needed if not (folder / n).is_file()]
+        elif not any(folder.rglob("*.yaml")):
+            problems.append(f"{rel}: {source['path']} holds no YAML file")
+    return problems
