@@ -207,8 +207,13 @@ PRODUCTION = "environments/production.yaml"
         (("    replicas: 2\n", "    replicas: 2\n    image: {tag: latest}\n"), "services.securenexus.image.tag: production refuses the 'latest' tag"),
         (("    replicas: 2\n", "    replicas: 2\n    autoscaling: {minReplicas: 1, maxReplicas: 4}\n"),
          "services.securenexus.autoscaling.minReplicas: production needs autoscaling.minReplicas >= 2"),
+        (("    replicas: 2\n", "    replicas: 2\n    image: {tag: alpine}\n"), "services.securenexus.image.tag: production refuses the 'alpine' tag"),
+        (("    replicas: 2\n", '    replicas: 2\n    image: {tag: "7"}\n'), "services.securenexus.image.tag: production refuses the '7' tag"),
+        (("    replicas: 2\n", '    replicas: 2\n    image: {tag: 7-alpine}\n'), "production refuses the '7-alpine' tag"),
+        (("    replicas: 2\n", "    replicas: 1\n    singleton: {reason: solo}\n"), "services.securenexus.singleton.reason:"),
     ],
-    ids=["one-replica", "no-pdb", "latest-tag", "autoscaling-min-1"],
+    ids=["one-replica", "no-pdb", "latest-tag", "autoscaling-min-1", "alpine-tag", "bare-major-tag",
+         "major-variant-tag", "singleton-reason-too-short"],
 )
 def test_production_rules_refuse_a_spec(root, run_cli, edit, expected):
     path = root / PRODUCTION

@@ -1,6 +1,7 @@
 """NetworkPolicies: one default-deny (ingress and egress) per namespace, then one policy per service that
 allows exactly what the spec names: its ingress and egress rules, the ingress controller on the
-service port when the service is exposed, and Prometheus on the metrics port. A service-to-service allow declared on either side (the caller's
+service port when the service is exposed, the external Service's source ranges, and Prometheus on the
+metrics port. A service-to-service allow declared on either side (the caller's
 egress or the callee's ingress) is written on both sides, so the two policies can never disagree."""
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ def service_policy(ctx: Context, name: str, edges: list[Edge]) -> dict:
         controller = ctx.spec.ingress_controller
         peer = _namespace_peer(controller.namespace, controller.pod_labels)
         ingress.append(_rule("from", peer, [svc.port], ["TCP"]))
+    if svc.external_service:
+        for block in svc.external_service.load_balancer_source_ranges:
+            ingress.append(_rule("from", {"ipBlock": {"cidr": block}}, [svc.port], ["TCP"]))
     if svc.metrics:
         peer = _namespace_peer(svc.metrics.scrape_namespace, {})
         ingress.append(_rule("from", peer, [svc.metrics_port or svc.port], ["TCP"]))

@@ -21,10 +21,10 @@ def ingress(ctx: Context, name: str, svc: Service) -> dict | None:
         (ALB + "listen-ports", json.dumps(listen, separators=(",", ":"))),
         (ALB + "ssl-redirect", "443" if e.ssl_redirect else None),
         (ALB + "certificate-arn", e.certificate_arn),
-        (ALB + "healthcheck-path", svc.probes.readiness.path),
+        (ALB + "healthcheck-path", svc.probes.readiness.path if svc.probes.readiness else None),
     )
     annotations.update(sorted(e.annotations.items()))
-    backend = {"service": {"name": name, "port": {"name": "http"}}}
+    backend = {"service": {"name": name, "port": {"name": svc.port_name}}}
     spec = {
         "ingressClassName": e.ingress_class_name,
         "tls": [{"hosts": [e.host]}],

@@ -1,5 +1,7 @@
-"""The spec of one service: image, ports, replicas, resources, probes, pod security, configuration,
-secret references, network allows, disruption budget, autoscaling and policy waivers.
+"""The spec of one service: its workload kind, main container, replicas, pod security, configuration,
+secret references, network allows, disruption budget, autoscaling and policy waivers. The parts with a
+domain of their own live next to it: ``containers`` (ports, env, init containers and sidecars),
+``probes``, ``volumes``, ``kinds``, ``placement``, ``resources`` (image, requests and limits), ``traffic``.
 
 These models hold what a service *is*; how it becomes Kubernetes objects lives in ``generator.build``.
 Defaults are the hardened ones: a non-root uid 10001, a read-only root with ``/tmp`` writable, DNS
@@ -14,102 +16,26 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, StringConstraints, model_validator
 
 from generator.spec.access import Access
-from generator.spec.common import (
-    CpuQuantity,
-    DnsLabel,
-    EnvName,
-    MemoryQuantity,
-    Model,
-    Port,
-    cpu_millicores,
-    memory_bytes,
-    require_one,
+from generator.spec.common import DnsLabel, EnvName, Model, Port, require_one
+from generator.spec.containers import Arg, ContainerPort, EnvVar, ExtraContainer, Lifecycle
+from generator.spec.kinds import (
+    BATCH_KINDS,
+    SERVING_KINDS,
+    CronSettings,
+    DaemonSetSettings,
+    JobSettings,
+    Kind,
+    StatefulSetSettings,
 )
 from generator.spec.delivery import RollingUpdate, Rollout
 from generator.spec.network import EgressRule, IngressRule
 from generator.spec.monitoring import Alerts, Metrics
-from generator.spec.traffic import Expose
+from generator.spec.placement import Placement
+from generator.spec.probes import PortName, Probe, Probes
+from generator.spec.resources import Image, Resources
+from generator.spec.traffic import Expose, ExternalService
+from generator.spec.volumes import Volume
 
-
-
-class Image(Model):
-    """A container image: repository plus a tag, a digest, or both (the digest wins at pull time)."""
-
-    repository: Annotated[
-        str,
-        StringConstraints(pattern=r"^[a-z0-9]+([._/:-][a-z0-9]+)*$"),
-        Field(description="Registry and repository, e.g. '123456789012.dkr.ecr.us-east-1.amazonaws.com/app'."),
-    ]
-    tag: Annotated[
-        str | None,
-        StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"),
-        Field(description="Image tag; quote versions such as \"1.20\" so YAML keeps them strings."),
-    ] = None
-    digest: Annotated[
-        str | None,
-        StringConstraints(pattern=r"^sha256:[a-f0-9]{64}$"),
-        Field(description="Content digest 'sha256:<64 hex>' pinning the exact image."),
-    ] = None
-    pull_policy: Literal["Always", "IfNotPresent", "Never"] = Field(
-        "Always", description="Kubernetes imagePullPolicy."
-    )
-
-    @model_validator(mode="after")
-    def _tag_or_digest(self) -> "Image":
-        if self.tag is None and self.digest is None:
-            raise ValueError("an image needs a tag or a digest")
-        return self
-
-    @property
-    def reference(self) -> str:
-        ref = self.repository
-        if self.tag:
-            ref += f":{self.tag}"
-        if self.digest:
-            ref += f"@{self.digest}"
-        return ref
-
-
-class Amounts(Model):
-    """CPU and memory amounts."""
-
-    cpu: CpuQuantity
-    memory: MemoryQuantity
-
-
-class Resources(Model):
-    """Requests and limits; both are required, and a request may not exceed its limit."""
-
-    requests: Amounts = Field(description="What the scheduler reserves for each pod.")
-    limits: Amounts = Field(description="The most each container may use.")
-
-    @model_validator(mode="after")
-    def _requests_within_limits(self) -> "Resources":
-        if cpu_millicores(self.requests.cpu) > cpu_millicores(self.limits.cpu):
-            raise ValueError(f"requests.cpu {self.requests.cpu} exceeds limits.cpu {self.limits.cpu}")
-        if memory_bytes(self.requests.memory) > memory_bytes(self.limits.memory):
-            raise ValueError(f"requests.memory {self.requests.memory} exceeds limits.memory {self.limits.memory}")
-        return self
-
-
-class Probe(Model):
-    """An HTTP GET probe. Unset timings keep the Kubernetes defaults and are not written."""
-
-    path: Annotated[str, StringConstraints(pattern=r"^/\S*$"), Field(description="HTTP path, starting with '/'.")]
-    port: Port | None = Field(None, description="Port to probe; defaults to the service's container port.")
-    initial_delay_seconds: int | None = Field(None, ge=0, description="Seconds before the first probe.")
-    period_seconds: int | None = Field(None, ge=1, description="Seconds between probes.")
-    timeout_seconds: int | None = Field(None, ge=1, description="Seconds before a probe times out.")
-    success_threshold: int | None = Field(None, ge=1, description="Successes needed after a failure.")
-    failure_threshold: int | None = Field(None, ge=1, description="Failures before the probe gives up.")
-
-
-class Probes(Model):
-    """Liveness and readiness are required; a startup probe protects slow cold starts."""
-
-    startup: Probe | None = Field(None, description="Runs first; the others wait until it succeeds.")
-    liveness: Probe = Field(description="Restarts the container when it fails.")
-    readiness: Probe = Field(description="Takes the pod out of the Service endpoints when it fails.")
 
 
 class PodSecurity(Model):
@@ -123,6 +49,21 @@ class PodSecurity(Model):
         default_factory=lambda: ["/tmp"],
         description="Paths that get a writable emptyDir volume on top of the read-only root filesystem.",
     )
+
+    @model_validator(mode="after")
+    def _distinct_volumes(self) -> "PodSecurity":
+        seen: dict[str, str] = {}
+        for path in self.writable_paths:
+            name = writable_volume_name(path)
+            if name in seen:
+                raise ValueError(f"{seen[name]} and {path} would share the volume name {name!r}: keep one")
+            seen[name] = path
+        return self
+
+
+def writable_volume_name(path: str) -> str:
+    """'/var/cache/nginx' -> 'var-cache-nginx' (a valid volume name)."""
+    return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")[:63] or "root"
 
 
 class Disruption(Model):
@@ -202,7 +143,12 @@ class SecretSource(Model):
 
 
 class ServiceAccount(Model):
-    """The service's dedicated ServiceAccount. Its API token is never mounted."""
+    """The service's ServiceAccount: its own by default, or one shared by several services (the same name).
+Its API token is mounted only with access."""
+
+    name: DnsLabel | None = Field(
+        None, description="ServiceAccount name; the service's name when unset. Services naming the same one share it."
+    )
 
     role_arn: Annotated[
         str | None,
@@ -232,19 +178,70 @@ class Spread(Model):
     )
 
 
-class Service(Model):
-    """One deployable service of the environment."""
+class Singleton(Model):
+    """A service that must never run two pods (an in-memory cache, a database on a ReadWriteOnce volume)."""
 
+    reason: Annotated[str, StringConstraints(min_length=10, pattern=r"^[^\n=]+$")] = Field(
+        description="Why a second pod would be wrong; production then accepts one replica, and a PDB protects nothing."
+    )
+
+
+class Service(Model):
+    """One deployable service of the environment: one workload (its kind), its main container and the
+    objects around it."""
+
+    kind: Kind = Field(
+        "Deployment",
+        description="Workload kind: Deployment (default; an Argo Rollout with rollout), StatefulSet, DaemonSet, "
+        "Job, CronJob, or Worker (a Deployment with no port and no Service).",
+    )
     image: Image = Field(description="Container image.")
-    port: Port = Field(8080, description="Port the container listens on (named 'http').")
+    container_name: DnsLabel | None = Field(None, description="Name of the main container; the service's name when unset.")
+    command: list[Arg] | None = Field(None, description="Entrypoint of the main container (replaces ENTRYPOINT).")
+    args: list[Arg] | None = Field(None, description="Arguments of the main container (replace CMD).")
+    working_dir: Annotated[str | None, StringConstraints(pattern=r"^/\S*$")] = Field(
+        None, description="Working directory of the main container."
+    )
+    lifecycle: Lifecycle | None = Field(None, description="postStart / preStop hooks of the main container.")
+    port: Port = Field(8080, description="Main port the container listens on (serving kinds only).")
+    port_name: PortName = Field("http", description="Name of the main port (e.g. 'grpc', 'redis').")
+    app_protocol: Annotated[str | None, StringConstraints(pattern=r"^[a-z0-9]([-a-z0-9./]*[a-z0-9])?$")] = Field(
+        None, description="Application protocol of the main Service port (e.g. 'kubernetes.io/h2c' for gRPC)."
+    )
     service_port: Port | None = Field(None, description="Port of the Kubernetes Service; defaults to port.")
-    replicas: int = Field(1, ge=1, description="Pod count when autoscaling is not set.")
+    ports: list[ContainerPort] = Field(
+        default_factory=list, description="More named container ports, each optionally on the Service."
+    )
+    service_type: Literal["ClusterIP", "Headless", "None"] = Field(
+        "ClusterIP",
+        description="The service's own Service: ClusterIP, Headless (clusterIP None; always for a StatefulSet), "
+        "or None (no Service). Public load balancers are externalService.",
+    )
+    external_service: ExternalService | None = Field(
+        None, description="A second Service of type LoadBalancer or NodePort on the main port."
+    )
+    replicas: int = Field(1, ge=1, description="Pod count when autoscaling is not set (Deployment, StatefulSet, Worker).")
+    singleton: Singleton | None = Field(None, description="Must never run two pods; production accepts one replica.")
     resources: Resources = Field(description="CPU and memory requests and limits (required).")
-    probes: Probes = Field(description="Health probes; liveness and readiness are required.")
+    probes: Probes = Field(
+        default_factory=Probes,
+        description="Health probes, each optional; a workload behind a Service needs readiness.",
+    )
     termination_grace_period_seconds: int = Field(30, ge=0, description="Time to finish in-flight requests.")
     security: PodSecurity = Field(default_factory=PodSecurity, description="Pod identity and writable paths.")
     env: dict[EnvName, str] = Field(
         default_factory=dict, description="Non-secret configuration, delivered through a ConfigMap."
+    )
+    env_vars: list[EnvVar] = Field(
+        default_factory=list,
+        description="Ordered variables set on the container after the secrets: literals composing earlier "
+        "ones with $(VAR), or valueFrom (pod fields, resources, the synced Secret, a ConfigMap key).",
+    )
+    volumes: dict[DnsLabel, Volume] = Field(
+        default_factory=dict, description="ConfigMap files, claims and emptyDirs, by volume name."
+    )
+    init_containers: list[ExtraContainer] = Field(
+        default_factory=list, description="Init containers, in order; sidecar: true makes one a native sidecar."
     )
     secrets: list[SecretSource] = Field(default_factory=list, description="Secrets, by reference only.")
     restart_on_secret_change: bool = Field(
@@ -253,6 +250,7 @@ class Service(Model):
         "(secret.reloader.stakater.com/reload on the workload). Needs secrets.",
     )
     service_account: ServiceAccount = Field(default_factory=ServiceAccount, description="Dedicated identity.")
+    placement: Placement = Field(default_factory=Placement, description="Pod labels, scheduling and history.")
     ingress: list[IngressRule] = Field(default_factory=list, description="Allowed inbound traffic.")
     egress: list[EgressRule] = Field(default_factory=list, description="Allowed outbound traffic (DNS aside).")
     dns: bool = Field(True, description="Allow DNS lookups to the cluster DNS (UDP and TCP 53).")
@@ -261,6 +259,14 @@ class Service(Model):
     waivers: list[Waiver] = Field(default_factory=list, description="Documented policy exceptions.")
     rolling_update: RollingUpdate = Field(default_factory=RollingUpdate, description="Surge and unavailability.")
     rollout: Rollout | None = Field(None, description="Deliver as an Argo Rollout canary instead of a Deployment.")
+    stateful_set: StatefulSetSettings = Field(
+        default_factory=StatefulSetSettings, description="With kind StatefulSet: ordering, updates, claim retention."
+    )
+    daemon_set: DaemonSetSettings = Field(
+        default_factory=DaemonSetSettings, description="With kind DaemonSet: its node count for the quota."
+    )
+    job: JobSettings = Field(default_factory=JobSettings, description="With kind Job or CronJob: retries and clean-up.")
+    cron: CronSettings | None = Field(None, description="With kind CronJob (required): the schedule.")
     expose: Expose | None = Field(None, description="Public HTTP(S) exposure through an Ingress.")
     metrics: Metrics | None = Field(None, description="Prometheus scraping; none when unset.")
     alerts: Alerts | None = Field(None, description="Prometheus alert rules; none when unset.")
@@ -268,12 +274,32 @@ class Service(Model):
     spread: Spread = Field(default_factory=Spread, description="Zone spread of multi-pod services.")
 
     @property
+    def serves(self) -> bool:
+        """Whether the main container listens on its port (Deployment, StatefulSet, DaemonSet)."""
+        return self.kind in SERVING_KINDS
+
+    @property
+    def has_service(self) -> bool:
+        """Whether a Service of its own routes to it (a StatefulSet always gets its headless one)."""
+        return self.serves and (self.kind == "StatefulSet" or self.service_type != "None")
+
+    @property
+    def replicated(self) -> bool:
+        """Whether it has a replica count (not a DaemonSet, Job or CronJob)."""
+        return self.kind in ("Deployment", "StatefulSet", "Worker")
+
+    @property
     def exposed_port(self) -> int:
         return self.service_port or self.port
 
     @property
     def max_pods(self) -> int:
-        """Most pods the service runs in steady state (replicas, or the autoscaler's maximum)."""
+        """Most pods the service runs in steady state (replicas, the autoscaler's maximum, a DaemonSet's
+        nodes, a Job's parallelism)."""
+        if self.kind == "DaemonSet":
+            return self.daemon_set.max_nodes
+        if self.kind in BATCH_KINDS:
+            return self.job.parallelism
         return self.autoscaling.max_replicas if self.autoscaling else self.replicas
 
     @property
@@ -282,3 +308,12 @@ class Service(Model):
         if self.metrics and self.metrics.port and self.metrics.port != self.port:
             return self.metrics.port
         return None
+
+    @property
+    def declared_ports(self) -> dict[str, int]:
+        """Every port the main container declares, by name, in order."""
+        ports = {self.port_name: self.port} if self.serves else {}
+        ports.update((p.name, p.container_port) for p in self.ports)
+        if self.metrics_port and self.metrics_port not in ports.values():
+            ports["metrics"] = self.metrics_port
+        return ports

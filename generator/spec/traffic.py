@@ -3,11 +3,12 @@ an ACM certificate and HTTP redirected to HTTPS."""
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, field_validator
 
-from generator.spec.common import DnsLabel, Model
+from generator.spec.common import DnsLabel, Model, Port
 
 Hostname = Annotated[
     str,
@@ -33,3 +34,34 @@ class Expose(Model):
     annotations: dict[str, str] = Field(
         default_factory=dict, description="Extra Ingress annotations (e.g. alb.ingress.kubernetes.io/wafv2-acl-arn)."
     )
+
+
+class ExternalService(Model):
+    """A second Service that publishes the main port outside the cluster (e.g. Online Boutique's
+    frontend-external): a cloud load balancer or a port on every node. Its allowed sources become the
+    NetworkPolicy's ingress allow."""
+
+    name: DnsLabel | None = Field(None, description="Service name; '<service>-external' when unset.")
+    type: Literal["LoadBalancer", "NodePort"] = Field("LoadBalancer", description="How it is published.")
+    port: Port | None = Field(None, description="Published port; defaults to the Service port.")
+    node_port: Annotated[int | None, Field(ge=30000, le=32767)] = Field(None, description="Fixed node port (NodePort range).")
+    annotations: dict[str, str] = Field(
+        default_factory=dict,
+        description="Annotations of the load balancer controller, e.g. "
+        "service.beta.kubernetes.io/aws-load-balancer-type: external.",
+    )
+    load_balancer_source_ranges: list[str] = Field(
+        default_factory=lambda: ["0.0.0.0/0"],
+        min_length=1,
+        description="Client CIDRs allowed (the load balancer's allow list and the NetworkPolicy's ipBlocks).",
+    )
+    load_balancer_class: Annotated[str | None, StringConstraints(pattern=r"^[a-z0-9.-]+(/[a-z0-9.-]+)?$")] = Field(
+        None, description="Load balancer implementation, e.g. 'service.k8s.aws/nlb'."
+    )
+
+    @field_validator("load_balancer_source_ranges")
+    @classmethod
+    def _cidrs(cls, value: list[str]) -> list[str]:
+        for block in value:
+            ipaddress.ip_network(block, strict=True)
+        return value
