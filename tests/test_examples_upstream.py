@@ -9,7 +9,7 @@ import pytest
 
 from conftest import REPO
 from generator import pipeline
-from upstream_facts import config_map_data, load_upstream, service_facts, workload_facts, workloads
+from upstream_facts import UPSTREAM, config_map_data, load_upstream, service_facts, workload_facts, workloads
 
 EXAMPLES = REPO / "examples"
 PLATFORM_MOUNTS = {"/tmp"}
@@ -97,3 +97,83 @@ def test_boutique_network_allows_exactly_the_calls_the_env_names(boutique):
         assert egress == {(c, ports[c]) for c in callees}, name
     frontend_from = [rule["from"][0] for rule in policies["frontend"]["ingress"]]
     assert {"ipBlock": {"cidr": "0.0.0.0/0"}} in frontend_from
+
+
+PODINFO = [
+    doc
+    for path in sorted((UPSTREAM / "podinfo" / "bases").rglob("*.yaml"))
+    if path.name != "kustomization.yaml"
+    for doc in load_upstream("podinfo", *path.relative_to(UPSTREAM / "podinfo").parts)
+]
+PODINFO_WORKLOADS = workloads(PODINFO)
+PODINFO_FILES = {
+    "cache-config": {"redis.conf": "cache/redis.conf"},
+    "warm-cache-script": {"warm-cache.sh": "frontend/scripts/warm-cache.sh",
+                          "warm-cache-init.sh": "frontend/scripts/warm-cache-init.sh"},
+    "rollup-daily-script": {"rollup.sh": "database/scripts/rollup.sh"},
+    "rollup-weekly-script": {"rollup.sh": "database/scripts/rollup.sh"},
+    "backup-daily-script": {"backup.sh": "database/scripts/backup.sh"},
+}
+
+
+@pytest.fixture(scope="module")
+def podinfo():
+    return rendered("podinfo")
+
+
+def test_podinfo_has_every_upstream_workload_in_each_overlay(podinfo):
+    assert len(PODINFO_WORKLOADS) == 9
+    assert sorted(podinfo) == sorted(p.name for p in (UPSTREAM / "podinfo" / "overlays").iterdir())
+    for env, objects in podinfo.items():
+        assert set(workloads(objects)) == set(PODINFO_WORKLOADS), env
+
+
+@pytest.mark.parametrize("name", sorted(PODINFO_WORKLOADS))
+def test_podinfo_workload_keeps_the_upstream_facts(podinfo, name):
+    upstream = workload_facts(PODINFO_WORKLOADS[name], {})
+    objects = podinfo["production"]
+    ours = comparable(workload_facts(workloads(objects)[name], config_map_data(objects)), upstream)
+    assert ours == upstream
+    pod = (PODINFO_WORKLOADS[name]["spec"].get("jobTemplate", {}).get("spec") or PODINFO_WORKLOADS[name]["spec"])
+    account = pod["template"]["spec"].get("serviceAccountName")
+    ours_pod = workloads(objects)[name]["spec"]
+    ours_pod = ours_pod.get("jobTemplate", {}).get("spec") or ours_pod
+    assert ours_pod["template"]["spec"]["serviceAccountName"] == (account or name)
+
+
+def test_podinfo_services_and_autoscalers_keep_the_upstream_numbers(podinfo):
+    objects = podinfo["staging"]
+    for kind in ("Service", "HorizontalPodAutoscaler"):
+        theirs = {o["metadata"]["name"]: o for o in PODINFO if o["kind"] == kind}
+        ours = {o["metadata"]["name"]: o for o in objects if o["kind"] == kind}
+        assert set(ours) == set(theirs), kind
+        for name, o in theirs.items():
+            if kind == "Service":
+                selected = o["spec"]["selector"]["app.kubernetes.io/name"]
+                assert service_facts(ours[name], workloads(objects)[selected]) == \
+                    service_facts(o, PODINFO_WORKLOADS[selected]), name
+            else:
+                keep = lambda h: (h["spec"]["scaleTargetRef"], h["spec"]["minReplicas"], h["spec"]["maxReplicas"],
+                                  h["spec"]["metrics"])
+                assert keep(ours[name]) == keep(o), name
+
+
+def test_podinfo_config_files_are_the_upstream_files(podinfo):
+    data = config_map_data(podinfo["dev"])
+    for config_map, files in PODINFO_FILES.items():
+        expected = {key: (UPSTREAM / "podinfo" / "bases" / path).read_text(encoding="utf-8") for key, path in files.items()}
+        assert data[config_map] == expected, config_map
+
+
+def test_podinfo_statefulset_keeps_its_volume_and_the_shared_account(podinfo):
+    objects = podinfo["production"]
+    primary = workloads(objects)["database-primary"]
+    assert primary["spec"]["serviceName"] == "database-primary"
+    assert primary["spec"]["persistentVolumeClaimRetentionPolicy"] == {"whenDeleted": "Retain", "whenScaled": "Retain"}
+    upstream_claim = next(o for o in PODINFO if o["kind"] == "PersistentVolumeClaim")["spec"]
+    assert primary["spec"]["volumeClaimTemplates"][0]["spec"] == upstream_claim
+    accounts = [o["metadata"]["name"] for o in objects if o["kind"] == "ServiceAccount"]
+    assert accounts.count("database") == 1
+    users = {n for n, w in workloads(objects).items()
+             if "database" == (w["spec"].get("jobTemplate", {}).get("spec") or w["spec"])["template"]["spec"]["serviceAccountName"]}
+    assert users == {"database-primary", "database-replica", "rollup-daily", "rollup-weekly", "backup-daily"}

@@ -115,7 +115,8 @@ def _service_ports(svc: Service) -> list[dict]:
     if svc.metrics_port and svc.metrics_port not in declared:
         ports.append({"name": "metrics", "port": svc.metrics_port, "targetPort": "metrics", "protocol": "TCP"})
     for p in svc.ports:
-        published = p.service_port or (p.container_port if p.container_port == svc.metrics_port else None)
+        scraped = svc.metrics is not None and svc.metrics.service_monitor and p.container_port == svc.metrics_port
+        published = p.service_port or (p.container_port if scraped else None)
         if published is not None:
             ports.append(xdict(name=p.name, port=published, targetPort=p.name, protocol=p.protocol,
                                appProtocol=p.app_protocol))
