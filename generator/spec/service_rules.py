@@ -60,6 +60,11 @@ def _kind(svc: Service) -> Iterator[Problem]:
     for field, owner in (("stateful_set", ("StatefulSet",)), ("daemon_set", ("DaemonSet",)), ("job", BATCH_KINDS)):
         if field in svc.model_fields_set and kind not in owner:
             yield (_key(field),), f"{_key(field)} goes with kind {' or '.join(owner)}"
+    if kind == "Job" and svc.job.ttl_seconds_after_finished is not None:
+        yield ("job", "ttlSecondsAfterFinished"), (
+            "Argo CD would recreate a Job deleted after it finishes and run it again: leave it unset "
+            "(a CronJob's Jobs may set it)"
+        )
     if kind == "StatefulSet" and svc.service_type == "None":
         yield ("serviceType",), "a StatefulSet needs its governing (headless) Service"
     if svc.singleton and (svc.replicas > 1 or svc.autoscaling):
