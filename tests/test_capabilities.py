@@ -57,17 +57,14 @@ def test_autoscaler_targets_the_rollout():
     assert "replicas" not in find(video, "Deployment", "processor")["spec"]
 
 
-def test_ingress_per_environment_and_the_controller_is_allowed_on_exactly_the_port():
+def test_ingress_per_environment_and_the_alb_vpc_is_allowed_on_exactly_the_port():
     hosts = {}
     for env in ("staging", "uat", "production"):
         objs = objects(REPO, env)
         ingresses = [o for o in objs if o["kind"] == "Ingress"]
         hosts[env] = [rule["host"] for o in ingresses for rule in o["spec"]["rules"]]
         policy = find(objs, "NetworkPolicy", "securenexus")
-        controller = [
-            rule for rule in policy["spec"]["ingress"]
-            if rule["from"][0].get("namespaceSelector", {}).get("matchLabels", {}).get("kubernetes.io/metadata.name") == "kube-system"
-        ]
+        controller = [rule for rule in policy["spec"]["ingress"] if rule["from"][0] == {"ipBlock": {"cidr": "10.0.0.0/16"}}]
         assert len(controller) == (1 if ingresses else 0)
         for rule in controller:
             assert rule["ports"] == [{"protocol": "TCP", "port": 5000}]

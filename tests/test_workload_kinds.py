@@ -229,8 +229,10 @@ BAD = [
                  "services.api.probes.liveness: probes port 7000, which the container does not declare", id="probe-undeclared-port"),
     pytest.param(lambda s: s["api"]["probes"].pop("readiness"),
                  "services.api.probes.readiness: a workload behind a Service needs a readiness probe", id="no-readiness"),
-    pytest.param(lambda s: s["queue-worker"].update(port=8080),
-                 "services.queue-worker.port: a Worker listens on no port", id="worker-with-port"),
+    pytest.param(lambda s: s["queue-worker"].update(servicePort=80),
+                 "services.queue-worker.servicePort: a Worker listens on no port", id="worker-with-service-port"),
+    pytest.param(lambda s: s["queue-worker"].update(statefulSet={"partition": 1}),
+                 "services.queue-worker.statefulSet: statefulSet goes with kind StatefulSet", id="settings-of-another-kind"),
     pytest.param(lambda s: s["report"].pop("cron"), "services.report.cron: a CronJob needs cron", id="cronjob-without-schedule"),
     pytest.param(lambda s: s["migrate"].update(disruption={"minAvailable": 1}),
                  "services.migrate.disruption: a Job takes no disruption", id="job-with-pdb"),
@@ -244,8 +246,6 @@ BAD = [
                  "services.api.initContainers[0].mounts[0].volume: unknown volume 'nope'", id="mount-unknown-volume"),
     pytest.param(lambda s: s["api"]["image"].update(pullPolicy="IfNotPresent"),
                  "services.api.image.pullPolicy: imagePullPolicy IfNotPresent fails CKV_K8S_15", id="pull-policy-unwaived"),
-    pytest.param(lambda s: s["api"]["security"].update(runAsUser=1000),
-                 "services.api.security.runAsUser: uid 1000 is below 10000", id="low-uid-unwaived"),
     pytest.param(lambda s: s["api"]["envVars"].append({"name": "X", "valueFrom": {"secretKey": "MISSING"}}),
                  "services.api.envVars[3].valueFrom.secretKey: MISSING is not a key of the synced Secret", id="unknown-secret-key"),
     pytest.param(lambda s: s["api"]["envVars"].append({"name": "URL", "value": "postgres://api:hunter22@db/x"}),
@@ -294,3 +294,58 @@ def test_a_reference_is_not_a_credential_and_a_file_is_read_from_the_root(tmp_pa
     (root / "environments" / "files" / "api.conf").write_text("listen 9090\n", encoding="utf-8")
     after = objects(root)[("Deployment", "api")]["spec"]["template"]["metadata"]["annotations"]["checksum/files"]
     assert before != after
+
+
+def _exposed(expose: dict, controller: dict | None = None) -> dict:
+    spec = copy.deepcopy(BASE)
+    spec["services"]["api"]["expose"] = expose
+    if controller is not None:
+        spec["ingressController"] = controller
+    return spec
+
+
+def test_alb_admits_the_vpc_nginx_its_pods_and_a_gateway_route_its_proxies(tmp_path):
+    cases = {
+        "alb": _exposed({"host": "api.example.com"}, {"vpcCidr": "10.20.0.0/16"}),
+        "nginx": _exposed({"host": "api.example.com", "ingressClassName": "nginx", "tlsSecretName": "api-tls",
+                           "issuer": {"name": "letsencrypt"}},
+                          {"namespace": "ingress-nginx", "podLabels": {"app.kubernetes.io/name": "ingress-nginx"}}),
+        "gateway": _exposed({"host": "api.example.com", "path": "/v1",
+                             "gateway": {"name": "public", "namespace": "gateways", "sectionName": "https",
+                                         "proxyNamespace": "envoy-gateway-system"}}),
+    }
+    peers = {}
+    for case, spec in cases.items():
+        root = write_root(tmp_path / case, spec)
+        objs = objects(root)
+        rules = objs[("NetworkPolicy", "api")]["spec"]["ingress"]
+        peers[case] = [r["from"][0] for r in rules if r["ports"] == [{"protocol": "TCP", "port": 8080}]]
+        if case == "alb":
+            assert objs[("Ingress", "api")]["metadata"]["annotations"]["alb.ingress.kubernetes.io/target-type"] == "ip"
+        if case == "nginx":
+            ingress = objs[("Ingress", "api")]
+            assert not any(k.startswith("alb.") for k in ingress["metadata"]["annotations"])
+            assert ingress["metadata"]["annotations"]["cert-manager.io/cluster-issuer"] == "letsencrypt"
+            assert ingress["spec"]["tls"] == [{"hosts": ["api.example.com"], "secretName": "api-tls"}]
+        if case == "gateway":
+            assert ("Ingress", "api") not in objs
+            route = objs[("HTTPRoute", "api")]["spec"]
+            assert route["parentRefs"][0]["name"] == "public" and route["parentRefs"][0]["sectionName"] == "https"
+            assert route["rules"][0] == {"matches": [{"path": {"type": "PathPrefix", "value": "/v1"}}],
+                                         "backendRefs": [{"name": "api", "port": 8080}]}
+    assert peers["alb"] == [{"ipBlock": {"cidr": "10.20.0.0/16"}}]
+    assert peers["nginx"] == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}},
+                               "podSelector": {"matchLabels": {"app.kubernetes.io/name": "ingress-nginx"}}}]
+    assert peers["gateway"] == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "envoy-gateway-system"}}}]
+
+
+@pytest.mark.parametrize(("expose", "expected"), [
+    pytest.param({"host": "api.example.com"}, "the ALB sends from the VPC's addresses", id="alb-without-vpc"),
+    pytest.param({"host": "api.example.com", "ingressClassName": "nginx", "certificateArn":
+                  "arn:aws:acm:us-east-1:123456789012:certificate/abc"}, "only go with the ALB", id="acm-on-nginx"),
+    pytest.param({"host": "api.example.com", "tlsSecretName": "x"}, "go with an in-cluster controller", id="secret-on-alb"),
+])
+def test_exposure_that_cannot_work_is_refused(tmp_path, run_cli, expose, expected):
+    root = write_root(tmp_path / "root", _exposed(expose))
+    outcome = run_cli("render", "--root", str(root))
+    assert outcome.code == 2 and expected in outcome.err, outcome.err

@@ -54,6 +54,7 @@ def build_environment(env_name: str, spec: Environment) -> list[dict]:
             scaling.autoscaler(ctx, name, svc, workload),
             delivery.analysis_template(ctx, name, svc),
             traffic.ingress(ctx, name, svc),
+            traffic.http_route(ctx, name, svc),
             monitoring.service_monitor(ctx, name, svc),
             monitoring.prometheus_rule(ctx, name, svc),
         ]

@@ -69,7 +69,7 @@ def workload(ctx: Context, name: str, svc: Service) -> dict:
 
 
 def _stateful_set(name: str, svc: Service, template: dict, history: dict) -> dict:
-    sts = svc.stateful_set
+    sts = svc.sts
     if sts.update_strategy == "OnDelete":
         update = {"type": "OnDelete"}
     else:
@@ -88,7 +88,7 @@ def _stateful_set(name: str, svc: Service, template: dict, history: dict) -> dic
 
 
 def _job(svc: Service, template: dict) -> dict:
-    job = svc.job
+    job = svc.batch
     return xdict(
         parallelism=job.parallelism,
         completions=job.completions,

@@ -29,6 +29,7 @@ INSTALL_ORDER = (
     "Job",
     "CronJob",
     "Ingress",
+    "HTTPRoute",
     "AnalysisTemplate",
     "ServiceMonitor",
     "PrometheusRule",

@@ -65,7 +65,7 @@ def pod_template(ctx: Context, name: str, svc: Service) -> dict:
             "fsGroup": sec.fs_group,
             "seccompProfile": {"type": "RuntimeDefault"},
         },
-        restartPolicy=svc.job.restart_policy if svc.kind in ("Job", "CronJob") else None,
+        restartPolicy=svc.batch.restart_policy if svc.kind in ("Job", "CronJob") else None,
         priorityClassName=place.priority_class_name,
         imagePullSecrets=[{"name": s} for s in place.image_pull_secrets] or None,
         nodeSelector=dict(sorted(place.node_selector.items())) or None,

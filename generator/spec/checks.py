@@ -34,7 +34,7 @@ def is_production(env: Environment, name: str) -> bool:
 
 def problems(env: Environment, name: str) -> list[Problem]:
     """Every cross-field problem of ``env`` (the environment called ``name``), in field order."""
-    found = [*_references(env), *_literals(env), *_collisions(env), *_names(env), *_accounts(env)]
+    found = [*_references(env), *_literals(env), *_collisions(env), *_names(env), *_accounts(env), *_exposure(env)]
     for service_name, svc in env.services.items():
         found += service_problems(service_name, svc)
     if is_production(env, name):
@@ -60,6 +60,16 @@ def _production(env: Environment) -> Iterator[Problem]:
             if floating_tag(image):
                 yield base + where, (
                     f"production refuses the {image.tag!r} tag (it floats): pin a version (e.g. '7.4.2') or a digest"
+                )
+
+
+def _exposure(env: Environment) -> Iterator[Problem]:
+    """An ALB in ip target mode sends from the VPC's addresses: the NetworkPolicy needs the VPC CIDR."""
+    if env.ingress_controller.vpc_cidr is None:
+        for name, svc in env.services.items():
+            if svc.expose and svc.expose.alb:
+                yield ("services", name, "expose"), (
+                    "the ALB sends from the VPC's addresses (ip targets): set ingressController.vpcCidr"
                 )
 
 

@@ -203,7 +203,7 @@ class Service(Model):
         None, description="Working directory of the main container."
     )
     lifecycle: Lifecycle | None = Field(None, description="postStart / preStop hooks of the main container.")
-    port: Port = Field(8080, description="Main port the container listens on (serving kinds only).")
+    port: Port = Field(8080, description="Main port the container listens on (serving kinds only; ignored by a Worker, Job or CronJob).")
     port_name: PortName = Field("http", description="Name of the main port (e.g. 'grpc', 'redis').")
     app_protocol: Annotated[str | None, StringConstraints(pattern=r"^[a-z0-9]([-a-z0-9./]*[a-z0-9])?$")] = Field(
         None, description="Application protocol of the main Service port (e.g. 'kubernetes.io/h2c' for gRPC)."
@@ -259,19 +259,29 @@ class Service(Model):
     waivers: list[Waiver] = Field(default_factory=list, description="Documented policy exceptions.")
     rolling_update: RollingUpdate = Field(default_factory=RollingUpdate, description="Surge and unavailability.")
     rollout: Rollout | None = Field(None, description="Deliver as an Argo Rollout canary instead of a Deployment.")
-    stateful_set: StatefulSetSettings = Field(
-        default_factory=StatefulSetSettings, description="With kind StatefulSet: ordering, updates, claim retention."
+    stateful_set: StatefulSetSettings | None = Field(
+        None, description="With kind StatefulSet: ordering, updates, claim retention (defaults when unset)."
     )
-    daemon_set: DaemonSetSettings = Field(
-        default_factory=DaemonSetSettings, description="With kind DaemonSet: its node count for the quota."
+    daemon_set: DaemonSetSettings | None = Field(
+        None, description="With kind DaemonSet: its node count for the quota (defaults when unset)."
     )
-    job: JobSettings = Field(default_factory=JobSettings, description="With kind Job or CronJob: retries and clean-up.")
+    job: JobSettings | None = Field(
+        None, description="With kind Job or CronJob: retries and clean-up (defaults when unset)."
+    )
     cron: CronSettings | None = Field(None, description="With kind CronJob (required): the schedule.")
     expose: Expose | None = Field(None, description="Public HTTP(S) exposure through an Ingress.")
     metrics: Metrics | None = Field(None, description="Prometheus scraping; none when unset.")
     alerts: Alerts | None = Field(None, description="Prometheus alert rules; none when unset.")
     access: Access | None = Field(None, description="Kubernetes API access (Role); the token is mounted only then.")
     spread: Spread = Field(default_factory=Spread, description="Zone spread of multi-pod services.")
+
+    @property
+    def sts(self) -> StatefulSetSettings:
+        return self.stateful_set or StatefulSetSettings()
+
+    @property
+    def batch(self) -> JobSettings:
+        return self.job or JobSettings()
 
     @property
     def serves(self) -> bool:
@@ -297,9 +307,9 @@ class Service(Model):
         """Most pods the service runs in steady state (replicas, the autoscaler's maximum, a DaemonSet's
         nodes, a Job's parallelism)."""
         if self.kind == "DaemonSet":
-            return self.daemon_set.max_nodes
+            return (self.daemon_set or DaemonSetSettings()).max_nodes
         if self.kind in BATCH_KINDS:
-            return self.job.parallelism
+            return self.batch.parallelism
         return self.autoscaling.max_replicas if self.autoscaling else self.replicas
 
     @property

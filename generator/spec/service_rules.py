@@ -15,7 +15,6 @@ from generator.spec.service import Service, writable_volume_name
 Problem = tuple[tuple, str]
 
 PULL_POLICY_CHECK = "CKV_K8S_15"
-HIGH_UID_CHECK = "CKV_K8S_40"
 LIVENESS_CHECK = "CKV_K8S_8"
 READINESS_CHECK = "CKV_K8S_9"
 
@@ -32,15 +31,12 @@ def service_problems(name: str, svc: Service) -> Iterator[Problem]:
         names.add(extra.name)
 
 
-def _given(svc: Service, *fields: str) -> list[str]:
-    return [f for f in fields if f in svc.model_fields_set]
-
-
 def _kind(svc: Service) -> Iterator[Problem]:
     kind = svc.kind
     if not svc.serves:
-        for field in _given(svc, "port", "port_name", "service_port", "app_protocol", "service_type"):
-            yield (_key(field),), f"a {kind} listens on no port and has no Service: remove {_key(field)}"
+        for field in ("service_port", "app_protocol"):
+            if getattr(svc, field) is not None:
+                yield (_key(field),), f"a {kind} listens on no port and has no Service: remove {_key(field)}"
         if svc.expose or svc.external_service:
             yield (), f"a {kind} has no Service to expose"
         for p in svc.ports:
@@ -52,15 +48,15 @@ def _kind(svc: Service) -> Iterator[Problem]:
         for field in ("disruption", "autoscaling", "singleton"):
             if getattr(svc, field) is not None and (kind != "DaemonSet" or field != "disruption"):
                 yield (_key(field),), f"a {kind} takes no {_key(field)}"
-        if "replicas" in svc.model_fields_set:
+        if svc.replicas != 1:
             yield ("replicas",), f"a {kind} has no replica count" + (
                 " (use job.parallelism)" if kind in BATCH_KINDS else " (one pod per node)")
     if (kind == "CronJob") != (svc.cron is not None):
         yield ("cron",), "a CronJob needs cron (its schedule)" if kind == "CronJob" else "cron goes with kind CronJob"
     for field, owner in (("stateful_set", ("StatefulSet",)), ("daemon_set", ("DaemonSet",)), ("job", BATCH_KINDS)):
-        if field in svc.model_fields_set and kind not in owner:
+        if getattr(svc, field) is not None and kind not in owner:
             yield (_key(field),), f"{_key(field)} goes with kind {' or '.join(owner)}"
-    if kind == "Job" and svc.job.ttl_seconds_after_finished is not None:
+    if kind == "Job" and svc.batch.ttl_seconds_after_finished is not None:
         yield ("job", "ttlSecondsAfterFinished"), (
             "Argo CD would recreate a Job deleted after it finishes and run it again: leave it unset "
             "(a CronJob's Jobs may set it)"
@@ -156,8 +152,6 @@ def _policy(svc: Service) -> Iterator[Problem]:
     for where, image in images:
         if image.pull_policy != "Always" and PULL_POLICY_CHECK not in waived:
             yield where, f"imagePullPolicy {image.pull_policy} fails {PULL_POLICY_CHECK}: waive it with a reason or use Always"
-    if svc.security.run_as_user < 10000 and HIGH_UID_CHECK not in waived:
-        yield ("security", "runAsUser"), f"uid {svc.security.run_as_user} is below 10000 and fails {HIGH_UID_CHECK}: waive it with a reason"
     if svc.kind not in BATCH_KINDS:
         for probe, check in (("liveness", LIVENESS_CHECK), ("readiness", READINESS_CHECK)):
             if getattr(svc.probes, probe) is None and check not in waived:

@@ -1,12 +1,12 @@
-"""Public HTTP exposure of a service: an Ingress for the AWS Load Balancer Controller (ALB), with TLS from
-an ACM certificate and HTTP redirected to HTTPS."""
+"""How a service is reached from outside: an Ingress (AWS ALB, or an in-cluster controller such as
+nginx), a Gateway API HTTPRoute, or a LoadBalancer / NodePort Service."""
 
 from __future__ import annotations
 
 import ipaddress
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from generator.spec.common import DnsLabel, Model, Port
 
@@ -17,8 +17,35 @@ Hostname = Annotated[
 ]
 
 
+def _camel(field: str) -> str:
+    head, *rest = field.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+class Issuer(Model):
+    """A cert-manager issuer that provisions the TLS certificate (cert-manager.io annotations)."""
+
+    name: DnsLabel = Field(description="Issuer name.")
+    kind: Literal["ClusterIssuer", "Issuer"] = Field("ClusterIssuer", description="Issuer kind.")
+
+
+class Gateway(Model):
+    """A Gateway API Gateway the service attaches to with an HTTPRoute (instead of an Ingress)."""
+
+    name: DnsLabel = Field(description="Gateway name.")
+    namespace: DnsLabel = Field(description="Namespace of the Gateway (it must allow routes from this one).")
+    section_name: DnsLabel | None = Field(None, description="Listener of the Gateway to attach to.")
+    proxy_namespace: DnsLabel | None = Field(
+        None, description="Namespace of the Gateway's proxy pods, allowed in by NetworkPolicy; the Gateway's by default."
+    )
+    proxy_pod_labels: dict[str, str] = Field(default_factory=dict, description="Labels of the proxy pods; all when empty.")
+
+
 class Expose(Model):
-    """An Ingress routing a host (and path) to the service's port."""
+    """Public HTTP(S) exposure of the main port: an Ingress for the AWS Load Balancer Controller (class
+    alb: ALB annotations, TLS from ACM, traffic from the VPC's addresses in ip target mode), for any
+    in-cluster controller (another class: no ALB annotations, its pods allowed in, TLS from a Secret or a
+    cert-manager issuer), or a Gateway API HTTPRoute (gateway)."""
 
     host: Hostname
     path: Annotated[str, StringConstraints(pattern=r"^/\S*$")] = Field("/", description="Path routed to the service.")
@@ -30,10 +57,35 @@ class Expose(Model):
         StringConstraints(pattern=r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$"),
         Field(description="ACM certificate for TLS; when unset the controller discovers one by host."),
     ] = None
-    ssl_redirect: bool = Field(True, description="Listen on 80 and 443 and redirect HTTP to HTTPS.")
+    ssl_redirect: bool = Field(True, description="ALB: listen on 80 and 443 and redirect HTTP to HTTPS.")
     annotations: dict[str, str] = Field(
         default_factory=dict, description="Extra Ingress annotations (e.g. alb.ingress.kubernetes.io/wafv2-acl-arn)."
     )
+    tls_secret_name: DnsLabel | None = Field(
+        None, description="In-cluster controller: the TLS Secret of the host (written by cert-manager with issuer)."
+    )
+    issuer: Issuer | None = Field(None, description="In-cluster controller: cert-manager issues the host's certificate.")
+    gateway: Gateway | None = Field(None, description="Attach to this Gateway with an HTTPRoute instead of an Ingress.")
+
+    @property
+    def alb(self) -> bool:
+        return self.gateway is None and self.ingress_class_name == "alb"
+
+    @model_validator(mode="after")
+    def _fits_the_controller(self) -> "Expose":
+        alb_only = [f for f, default in (("scheme", "internet-facing"), ("certificate_arn", None))
+                    if getattr(self, f) != default]
+        ingress_only = ["annotations"] if self.annotations else []
+        in_cluster = [f for f in ("tls_secret_name", "issuer") if getattr(self, f) is not None]
+        if not self.alb and alb_only:
+            raise ValueError(f"{', '.join(_camel(f) for f in alb_only)} only go with the ALB (ingressClassName alb)")
+        if self.alb and in_cluster:
+            raise ValueError("tlsSecretName and issuer go with an in-cluster controller; the ALB takes certificateArn")
+        if self.gateway and ingress_only:
+            raise ValueError("a Gateway route takes no Ingress annotations")
+        if self.issuer and self.tls_secret_name is None:
+            raise ValueError("issuer needs tlsSecretName (the Secret cert-manager writes)")
+        return self
 
 
 class ExternalService(Model):
