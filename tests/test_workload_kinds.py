@@ -342,7 +342,7 @@ def test_alb_admits_the_vpc_nginx_its_pods_and_a_gateway_route_its_proxies(tmp_p
 @pytest.mark.parametrize(("expose", "expected"), [
     pytest.param({"host": "api.example.com"}, "the ALB sends from the VPC's addresses", id="alb-without-vpc"),
     pytest.param({"host": "api.example.com", "ingressClassName": "nginx", "certificateArn":
-                  "arn:aws:acm:us-east-1:123456789012:certificate/abc"}, "only go with the ALB", id="acm-on-nginx"),
+                  "arn:aws:acm:us-east-1:123456789012:certificate/abc"}, "ALB settings, for ingressClassName alb only", id="acm-on-nginx"),
     pytest.param({"host": "api.example.com", "tlsSecretName": "x"}, "go with an in-cluster controller", id="secret-on-alb"),
 ])
 def test_exposure_that_cannot_work_is_refused(tmp_path, run_cli, expose, expected):

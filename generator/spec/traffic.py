@@ -78,7 +78,7 @@ class Expose(Model):
         ingress_only = ["annotations"] if self.annotations else []
         in_cluster = [f for f in ("tls_secret_name", "issuer") if getattr(self, f) is not None]
         if not self.alb and alb_only:
-            raise ValueError(f"{', '.join(_camel(f) for f in alb_only)} only go with the ALB (ingressClassName alb)")
+            raise ValueError(f"{', '.join(_camel(f) for f in alb_only)}: ALB settings, for ingressClassName alb only")
         if self.alb and in_cluster:
             raise ValueError("tlsSecretName and issuer go with an in-cluster controller; the ALB takes certificateArn")
         if self.gateway and ingress_only:
