@@ -307,7 +307,8 @@ def _exposed(expose: dict, controller: dict | None = None) -> dict:
 def test_alb_admits_the_vpc_nginx_its_pods_and_a_gateway_route_its_proxies(tmp_path):
     cases = {
         "alb": _exposed({"host": "api.example.com"}, {"vpcCidr": "10.20.0.0/16"}),
-        "nginx": _exposed({"host": "api.example.com", "ingressClassName": "nginx", "tlsSecretName": "api-tls",
+        "nginx": _exposed({"host": "api.example.com", "ingressClassName": "nginx", "controller": "in-cluster",
+                           "tlsSecretName": "api-tls",
                            "issuer": {"name": "letsencrypt"}},
                           {"namespace": "ingress-nginx", "podLabels": {"app.kubernetes.io/name": "ingress-nginx"}}),
         "gateway": _exposed({"host": "api.example.com", "path": "/v1",
@@ -341,8 +342,9 @@ def test_alb_admits_the_vpc_nginx_its_pods_and_a_gateway_route_its_proxies(tmp_p
 
 @pytest.mark.parametrize(("expose", "expected"), [
     pytest.param({"host": "api.example.com"}, "the ALB sends from the VPC's addresses", id="alb-without-vpc"),
-    pytest.param({"host": "api.example.com", "ingressClassName": "nginx", "certificateArn":
-                  "arn:aws:acm:us-east-1:123456789012:certificate/abc"}, "ALB settings, for ingressClassName alb only", id="acm-on-nginx"),
+    pytest.param({"host": "api.example.com", "ingressClassName": "nginx", "controller": "in-cluster", "certificateArn":
+                  "arn:aws:acm:us-east-1:123456789012:certificate/abc"}, "ALB settings, not for controller in-cluster",
+                 id="acm-on-nginx"),
     pytest.param({"host": "api.example.com", "tlsSecretName": "x"}, "go with an in-cluster controller", id="secret-on-alb"),
 ])
 def test_exposure_that_cannot_work_is_refused(tmp_path, run_cli, expose, expected):

@@ -51,6 +51,11 @@ class Expose(Model):
     path: Annotated[str, StringConstraints(pattern=r"^/\S*$")] = Field("/", description="Path routed to the service.")
     path_type: Literal["Prefix", "Exact"] = Field("Prefix", description="How the path matches.")
     ingress_class_name: DnsLabel = Field("alb", description="IngressClass handling the Ingress.")
+    controller: Literal["alb", "in-cluster"] = Field(
+        "alb",
+        description="What serves the class: the AWS Load Balancer Controller (alb: ALB annotations, traffic from "
+        "the VPC) or a controller whose pods forward the traffic (in-cluster: nginx, Traefik...).",
+    )
     scheme: Literal["internet-facing", "internal"] = Field("internet-facing", description="ALB scheme.")
     certificate_arn: Annotated[
         str | None,
@@ -69,7 +74,7 @@ class Expose(Model):
 
     @property
     def alb(self) -> bool:
-        return self.gateway is None and self.ingress_class_name == "alb"
+        return self.gateway is None and self.controller == "alb"
 
     @model_validator(mode="after")
     def _fits_the_controller(self) -> "Expose":
@@ -78,7 +83,7 @@ class Expose(Model):
         ingress_only = ["annotations"] if self.annotations else []
         in_cluster = [f for f in ("tls_secret_name", "issuer") if getattr(self, f) is not None]
         if not self.alb and alb_only:
-            raise ValueError(f"{', '.join(_camel(f) for f in alb_only)}: ALB settings, for ingressClassName alb only")
+            raise ValueError(f"{', '.join(_camel(f) for f in alb_only)}: ALB settings, not for controller in-cluster")
         if self.alb and in_cluster:
             raise ValueError("tlsSecretName and issuer go with an in-cluster controller; the ALB takes certificateArn")
         if self.gateway and ingress_only:
