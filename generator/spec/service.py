@@ -1,7 +1,8 @@
 """The spec of one service: its workload kind, main container, replicas, pod security, configuration,
 secret references, network allows, disruption budget, autoscaling and policy waivers. The parts with a
 domain of their own live next to it: ``containers`` (ports, env, init containers and sidecars),
-``probes``, ``volumes``, ``kinds``, ``placement``, ``resources`` (image, requests and limits), ``traffic``.
+``probes``, ``volumes``, ``kinds``, ``placement``, ``resources`` (image, requests and limits), ``traffic``,
+``availability`` (PDB, HPA, spread, singleton), ``secrets``.
 
 These models hold what a service *is*; how it becomes Kubernetes objects lives in ``generator.build``.
 Defaults are the hardened ones: a non-root uid 10001, a read-only root with ``/tmp`` writable, DNS
@@ -13,10 +14,12 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from generator.spec.access import Access
-from generator.spec.common import DnsLabel, EnvName, Model, Port, require_one
+from generator.spec.availability import Autoscaling, Disruption, Singleton, Spread
+from generator.spec.secrets import SecretSource
+from generator.spec.common import DnsLabel, EnvName, Model, Port
 from generator.spec.containers import Arg, ContainerPort, EnvVar, ExtraContainer, Lifecycle
 from generator.spec.kinds import (
     BATCH_KINDS,
@@ -31,7 +34,7 @@ from generator.spec.delivery import RollingUpdate, Rollout
 from generator.spec.network import EgressRule, IngressRule
 from generator.spec.monitoring import Alerts, Metrics
 from generator.spec.placement import Placement
-from generator.spec.probes import PortName, Probe, Probes
+from generator.spec.probes import PortName, Probes
 from generator.spec.resources import Image, Resources
 from generator.spec.traffic import Expose, ExternalService
 from generator.spec.volumes import Volume
@@ -66,82 +69,6 @@ def writable_volume_name(path: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")[:63] or "root"
 
 
-class Disruption(Model):
-    """A PodDisruptionBudget: exactly one of minAvailable or maxUnavailable."""
-
-    min_available: int | str | None = Field(None, description="Pods that must stay up (count or 'N%').")
-    max_unavailable: int | str | None = Field(None, description="Pods that may be down (count or 'N%').")
-    unhealthy_pod_eviction_policy: Literal["AlwaysAllow", "IfHealthyBudget"] = Field(
-        "AlwaysAllow", description="AlwaysAllow lets node drains evict pods that are not ready anyway."
-    )
-
-    @model_validator(mode="after")
-    def _one_bound(self) -> "Disruption":
-        require_one(self, "min_available", "max_unavailable")
-        for value in (self.min_available, self.max_unavailable):
-            if isinstance(value, str) and not re.fullmatch(r"(100|[1-9]?[0-9])%", value):
-                raise ValueError(f"{value!r} is neither a count nor a percentage like '50%'")
-            if isinstance(value, int) and value < 0:
-                raise ValueError("a pod count cannot be negative")
-        return self
-
-
-class Autoscaling(Model):
-    """A HorizontalPodAutoscaler (autoscaling/v2). The workload then carries no replica count."""
-
-    min_replicas: int = Field(ge=1, description="Lowest replica count.")
-    max_replicas: int = Field(ge=1, description="Highest replica count.")
-    target_cpu_utilization: int | None = Field(70, ge=1, le=100, description="Average CPU % of requests.")
-    target_memory_utilization: int | None = Field(None, ge=1, le=100, description="Average memory % of requests.")
-
-    @model_validator(mode="after")
-    def _range(self) -> "Autoscaling":
-        if self.min_replicas > self.max_replicas:
-            raise ValueError(f"minReplicas {self.min_replicas} exceeds maxReplicas {self.max_replicas}")
-        if self.target_cpu_utilization is None and self.target_memory_utilization is None:
-            raise ValueError("give a CPU or a memory target")
-        return self
-
-
-SecretKey = Annotated[
-    str,
-    StringConstraints(pattern=r"^[-._a-zA-Z0-9]+$"),
-    Field(description="A Secret key: an environment variable name, or a file name when mounted."),
-]
-
-
-def _names_to_mapping(value):
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return {v: v for v in value}
-    return value
-
-
-class SecretSource(Model):
-    """Keys read from one path of one secret store, given to the container as environment variables, or as
-    files (one per key, named after it) when mountPath is set."""
-
-    store: DnsLabel = Field(description="Name of an entry of the environment's secretStores.")
-    path: Annotated[str, StringConstraints(min_length=1, pattern=r"^\S+$")] = Field(
-        description="Path of the secret in the store, e.g. 'securenexus/production' or 'secret/data/stripe'."
-    )
-    keys: Annotated[dict[SecretKey, Annotated[str, StringConstraints(min_length=1)]], BeforeValidator(_names_to_mapping)] = Field(
-        description="Variables (or, with mountPath, file names) to set: a list of names, each read from the "
-        "property of the same name, or a mapping of name to property in the secret.",
-        min_length=1,
-    )
-    mount_path: Annotated[str | None, StringConstraints(pattern=r"^/\S+$")] = Field(
-        None, description="Mount the keys as read-only files in this folder instead of environment variables."
-    )
-
-    @model_validator(mode="after")
-    def _env_names(self) -> "SecretSource":
-        if self.mount_path is None:
-            bad = [k for k in self.keys if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", k)]
-            if bad:
-                raise ValueError(f"{bad} are not environment variable names (set mountPath to mount them as files)")
-        return self
-
-
 class ServiceAccount(Model):
     """The service's ServiceAccount: its own by default, or one shared by several services (the same name).
 Its API token is mounted only with access."""
@@ -165,24 +92,6 @@ class Waiver(Model):
     )
     reason: Annotated[str, StringConstraints(min_length=10, pattern=r"^[^\n=]+$")] = Field(
         description="Why the exception is acceptable (one line, at least 10 characters)."
-    )
-
-
-class Spread(Model):
-    """Topology spread of a service's pods across zones (applied when it can run more than one pod)."""
-
-    zones: bool = Field(True, description="Spread pods across topology.kubernetes.io/zone.")
-    max_skew: int = Field(1, ge=1, description="Largest allowed difference of pod counts between zones.")
-    when_unsatisfiable: Literal["ScheduleAnyway", "DoNotSchedule"] = Field(
-        "ScheduleAnyway", description="Whether an unbalanced placement blocks scheduling."
-    )
-
-
-class Singleton(Model):
-    """A service that must never run two pods (an in-memory cache, a database on a ReadWriteOnce volume)."""
-
-    reason: Annotated[str, StringConstraints(min_length=10, pattern=r"^[^\n=]+$")] = Field(
-        description="Why a second pod would be wrong; production then accepts one replica, and a PDB protects nothing."
     )
 
 
