@@ -122,6 +122,9 @@ class _Reader:
             return [Finding(rel, 1, 1, "", f"environment name {name!r} (the file name) must be a DNS-1123 label")]
         data.setdefault("namespace", name)
         marks = _live_marks(data, marks)
+        data, file_findings = read_config_files(self.root, data, marks, rel)
+        if file_findings:
+            return file_findings
         try:
             spec = Environment.model_validate(data)
         except pydantic.ValidationError as err:
@@ -215,3 +218,48 @@ def _unwrap(annotation: Any) -> Any:
             annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
         else:
             return annotation
+
+
+def read_config_files(root: Path, data: dict, marks: dict, rel: str) -> tuple[dict, list[Finding]]:
+    """Fill in ``content`` of every ConfigMap file a spec names by ``file`` (services.*.volumes.*.files.*),
+    reading it from the spec root. The path must stay inside the root (no absolute paths, no '..' out of
+    it, no symlink leading out) and be UTF-8 text. Returns new data; the input is not changed."""
+    findings: list[Finding] = []
+    services = data.get("services")
+    if not isinstance(services, dict):
+        return data, findings
+    base = root.resolve()
+    new_services = dict(services)
+    for svc_name, svc in services.items():
+        volumes = svc.get("volumes") if isinstance(svc, dict) else None
+        if not isinstance(volumes, dict):
+            continue
+        new_volumes = dict(volumes)
+        for vol_name, volume in volumes.items():
+            files = volume.get("files") if isinstance(volume, dict) else None
+            if not isinstance(files, dict):
+                continue
+            new_files = dict(files)
+            for file_name, entry in files.items():
+                if not (isinstance(entry, dict) and isinstance(entry.get("file"), str)):
+                    continue
+                where = ("services", svc_name, "volumes", vol_name, "files", file_name, "file")
+                if "content" in entry:
+                    findings.append(_at(marks, rel, where, "give content or file, not both"))
+                    continue
+                target = (base / entry["file"]).resolve()
+                if Path(entry["file"]).is_absolute() or not target.is_relative_to(base):
+                    findings.append(_at(marks, rel, where, f"{entry['file']!r} is outside the spec root"))
+                    continue
+                try:
+                    text = target.read_text(encoding="utf-8")
+                except UnicodeDecodeError:
+                    findings.append(_at(marks, rel, where, f"{entry['file']!r} is not UTF-8 text"))
+                    continue
+                except OSError as err:
+                    findings.append(_at(marks, rel, where, f"cannot read {entry['file']!r}: {err.strerror or err}"))
+                    continue
+                new_files[file_name] = {**entry, "content": text}
+            new_volumes[vol_name] = {**volume, "files": new_files}
+        new_services[svc_name] = {**svc, "volumes": new_volumes}
+    return {**data, "services": new_services}, findings

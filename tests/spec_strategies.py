@@ -188,16 +188,19 @@ def _canary(draw):
 @st.composite
 def _expose(draw, own):
     expose = {"host": f"{own}.example.com"}
+    alb = {  # ALB-only settings (the spec refuses them for an in-cluster controller)
+        "scheme": st.sampled_from(["internet-facing", "internal"]),
+        "certificateArn": st.just("arn:aws:acm:eu-west-1:123456789012:certificate/abc-123"),
+    }
     expose.update(draw(st.fixed_dictionaries({}, optional={
         "path": st.builds(lambda p: "/" + p, NO_SPACE),
         "pathType": st.sampled_from(["Prefix", "Exact"]),
         "ingressClassName": st.sampled_from(["alb", "internal-alb"]),
-        "scheme": st.sampled_from(["internet-facing", "internal"]),
-        "certificateArn": st.just("arn:aws:acm:eu-west-1:123456789012:certificate/abc-123"),
         "sslRedirect": st.booleans(),
         "annotations": st.dictionaries(st.sampled_from(["alb.ingress.kubernetes.io/scheme", "example.com/x", "z"]),
                                        TEXT, max_size=2),
     })))
+    expose.update(draw(st.fixed_dictionaries({}, optional=alb)))  # both classes are ALB classes
     return expose
 
 
@@ -265,9 +268,11 @@ def environment_specs(draw) -> dict:
     }
     if draw(st.booleans()):
         spec["dns"] = {"namespace": "dns-system", "podLabels": {"app": "coredns", "tier": "dns"}}
+    # an ALB sends from the VPC's addresses: a root exposing through it names the VPC CIDR
+    spec["ingressController"] = {"vpcCidr": draw(st.sampled_from(["10.0.0.0/16", "172.16.0.0/12"]))}
     if draw(st.booleans()):
-        spec["ingressController"] = {"namespace": "ingress", "podLabels": draw(
-            st.dictionaries(st.sampled_from(["app", "team"]), LABEL_VALUE, max_size=2))}
+        spec["ingressController"].update(namespace="ingress", podLabels=draw(
+            st.dictionaries(st.sampled_from(["app", "team"]), LABEL_VALUE, max_size=2)))
     if draw(st.booleans()):
         spec["quota"] = draw(st.fixed_dictionaries({}, optional={
             "enabled": st.booleans(), "headroomPercent": st.integers(0, 200),

@@ -57,17 +57,14 @@ def test_autoscaler_targets_the_rollout():
     assert "replicas" not in find(video, "Deployment", "processor")["spec"]
 
 
-def test_ingress_per_environment_and_the_controller_is_allowed_on_exactly_the_port():
+def test_ingress_per_environment_and_the_alb_vpc_is_allowed_on_exactly_the_port():
     hosts = {}
     for env in ("staging", "uat", "production"):
         objs = objects(SECURENEXUS, env)
         ingresses = [o for o in objs if o["kind"] == "Ingress"]
         hosts[env] = [rule["host"] for o in ingresses for rule in o["spec"]["rules"]]
         policy = find(objs, "NetworkPolicy", "securenexus")
-        controller = [
-            rule for rule in policy["spec"]["ingress"]
-            if rule["from"][0].get("namespaceSelector", {}).get("matchLabels", {}).get("kubernetes.io/metadata.name") == "kube-system"
-        ]
+        controller = [rule for rule in policy["spec"]["ingress"] if rule["from"][0] == {"ipBlock": {"cidr": "10.0.0.0/16"}}]
         assert len(controller) == (1 if ingresses else 0)
         for rule in controller:
             assert rule["ports"] == [{"protocol": "TCP", "port": 5000}]
@@ -207,8 +204,13 @@ PRODUCTION = "environments/production.yaml"
         (("    replicas: 2\n", "    replicas: 2\n    image: {tag: latest}\n"), "services.securenexus.image.tag: production refuses the 'latest' tag"),
         (("    replicas: 2\n", "    replicas: 2\n    autoscaling: {minReplicas: 1, maxReplicas: 4}\n"),
          "services.securenexus.autoscaling.minReplicas: production needs autoscaling.minReplicas >= 2"),
+        (("    replicas: 2\n", "    replicas: 2\n    image: {tag: alpine}\n"), "services.securenexus.image.tag: production refuses the 'alpine' tag"),
+        (("    replicas: 2\n", '    replicas: 2\n    image: {tag: "7"}\n'), "services.securenexus.image.tag: production refuses the '7' tag"),
+        (("    replicas: 2\n", '    replicas: 2\n    image: {tag: 7-alpine}\n'), "production refuses the '7-alpine' tag"),
+        (("    replicas: 2\n", "    replicas: 1\n    singleton: {reason: solo}\n"), "services.securenexus.singleton.reason:"),
     ],
-    ids=["one-replica", "no-pdb", "latest-tag", "autoscaling-min-1"],
+    ids=["one-replica", "no-pdb", "latest-tag", "autoscaling-min-1", "alpine-tag", "bare-major-tag",
+         "major-variant-tag", "singleton-reason-too-short"],
 )
 def test_production_rules_refuse_a_spec(root, run_cli, edit, expected):
     path = root / PRODUCTION

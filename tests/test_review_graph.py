@@ -30,7 +30,8 @@ API = """\
 def shop(tmp_path):
     defaults = review_roots.DEFAULTS.replace("argocd:\n", API + "argocd:\n").replace(
         "secretStores:", "ingressController:\n  namespace: ingress\n  podLabels: {app.kubernetes.io/name: nginx}\nsecretStores:")
-    staging = review_roots.ENVIRONMENTS["staging.yaml"] + "    expose: {host: shop.example.com}\n"
+    staging = review_roots.ENVIRONMENTS["staging.yaml"] + (
+        "    expose: {host: shop.example.com, controller: in-cluster, ingressClassName: nginx}\n")
     return review_roots.write(tmp_path / "shop", {"_defaults.yaml": defaults, "staging.yaml": staging})
 
 

@@ -112,6 +112,9 @@ def _synthetic(root, n: int, tag: str):
     text = defaults.read_text(encoding="utf-8")
     assert text.count("tag: 1.0.0\n") == n
     defaults.write_text(text.replace("tag: 1.0.0\n", f"tag: {tag}\n"), encoding="utf-8")
+    production = root / "environments/production.yaml"
+    # production refuses a floating tag; this test is about the size of the comment, not that rule
+    production.write_text(production.read_text(encoding="utf-8") + "production: false\n", encoding="utf-8")
     # the built objects are what rendered/ holds (the root has no Argo CD files); emitting the other
     # trees would only slow the test down
     return compare.rendered_objects(pipeline.Result(files={}, built=pipeline.build(root)))
@@ -163,6 +166,7 @@ EVERY_RULE_HEAD = {
     egress:"""),
     "staging.yaml": review_roots.ENVIRONMENTS["staging.yaml"].replace('"2.1.0"', "main") + """\
     expose: {host: shop-staging.example.com}
+ingressController: {vpcCidr: 10.0.0.0/16}
 """,
     "uat.yaml": review_roots.ENVIRONMENTS["uat.yaml"].replace("    disruption: {minAvailable: 1}\n", """\
     disruption: null

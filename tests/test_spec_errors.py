@@ -132,12 +132,34 @@ def test_all_problems_are_reported_at_once(rendered_root, run_cli):
 
 def test_missing_required_field_points_at_its_parent(root, run_cli):
     (root / DEFAULTS).write_text(
+        (root / DEFAULTS).read_text().replace("    resources:\n", "    resourcez:\n"), encoding="utf-8"
+    )
+    outcome = run_cli("render", "--root", str(root))
+    assert outcome.code == 2
+    assert "services.securenexus.resources: required field is missing" in outcome.err
+    assert "services.securenexus.resourcez: unknown field 'resourcez'; did you mean 'resources'?" in outcome.err
+
+
+def test_a_service_behind_a_service_needs_readiness_but_not_liveness(root, run_cli):
+    (root / DEFAULTS).write_text(
         (root / DEFAULTS).read_text().replace("    probes:\n", "    probez:\n"), encoding="utf-8"
     )
     outcome = run_cli("render", "--root", str(root))
     assert outcome.code == 2
-    assert "services.securenexus.probes: required field is missing" in outcome.err
     assert "services.securenexus.probez: unknown field 'probez'; did you mean 'probes'?" in outcome.err
+    text = (root / DEFAULTS).read_text().replace("probez:", "probes:")
+    start = text.index("      liveness:")
+    end = text.index("\n", start)
+    (root / DEFAULTS).write_text(text[:start] + text[end + 1:], encoding="utf-8")
+    outcome = run_cli("render", "--root", str(root))
+    assert outcome.code == 2
+    assert "services.securenexus.probes.liveness: no liveness probe fails CKV_K8S_8" in outcome.err
+    text = (root / DEFAULTS).read_text()
+    start = text.index("      readiness:")
+    end = text.index("\n", start)
+    (root / DEFAULTS).write_text(text[:start] + text[end + 1:], encoding="utf-8")
+    outcome = run_cli("render", "--root", str(root))
+    assert "services.securenexus.probes.readiness: a workload behind a Service needs a readiness probe" in outcome.err
 
 
 def test_error_in_a_shared_layer_names_the_layer(root, run_cli):

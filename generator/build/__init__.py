@@ -2,7 +2,8 @@
 
 One module per concern: ``namespace``, ``guardrails`` (ResourceQuota, LimitRange), ``identity``
 (ServiceAccounts), ``access`` (Role, RoleBinding), ``workloads`` (ConfigMap, pod template, Service),
-``delivery`` (Deployment or Rollout, AnalysisTemplate), ``scaling`` (PDB, HPA), ``network``
+``containers`` and ``volumes`` (ConfigMap files, claims), ``delivery`` (the workload by kind: Deployment,
+Rollout, StatefulSet, DaemonSet, Job, CronJob; AnalysisTemplate), ``scaling`` (PDB, HPA), ``network``
 (NetworkPolicies), ``secrets`` (stores, ExternalSecrets), ``traffic`` (Ingress), ``monitoring``
 (ServiceMonitor, PrometheusRule; the alert table is data in ``alerts``). ``waves`` adds each kind's
 Argo CD sync wave.
@@ -11,7 +12,9 @@ Nothing here reads files, prints, or mutates its input.
 
 from __future__ import annotations
 
-from generator.build import access, delivery, guardrails, monitoring, network, scaling, secrets, traffic, waves, workloads
+from generator.build import (
+    access, delivery, guardrails, monitoring, network, scaling, secrets, traffic, volumes, waves, workloads,
+)
 from generator.build.identity import service_account
 from generator.build.meta import Context
 from generator.build.namespace import namespace
@@ -27,21 +30,31 @@ def build_environment(env_name: str, spec: Environment) -> list[dict]:
     for store_name, store in spec.secret_stores.items():
         objects.extend(secrets.secret_store(ctx, store_name, store))
     edges = network.service_edges(ctx)
+    accounts: set[str] = set()
     for name, svc in spec.services.items():
         workload = delivery.workload(ctx, name, svc)
+        account = workloads.account_name(name, svc)
+        if account not in accounts:
+            accounts.add(account)
+            objects.append(service_account(
+                ctx, account, svc.service_account.role_arn, service=name if account == name else None,
+                api_access=svc.access is not None,
+            ))
+        objects += volumes.config_maps(ctx, name, svc) + volumes.claims(ctx, name, svc)
         objects += [
-            service_account(ctx, name, svc.service_account.role_arn, service=name, api_access=svc.access is not None),
             access.role(ctx, name, svc),
             access.role_binding(ctx, name, svc),
             workloads.config_map(ctx, name, svc),
             secrets.external_secret(ctx, name, svc),
             workload,
             workloads.service(ctx, name, svc),
+            workloads.external_service(ctx, name, svc),
             network.service_policy(ctx, name, edges),
             scaling.disruption_budget(ctx, name, svc),
             scaling.autoscaler(ctx, name, svc, workload),
             delivery.analysis_template(ctx, name, svc),
             traffic.ingress(ctx, name, svc),
+            traffic.http_route(ctx, name, svc),
             monitoring.service_monitor(ctx, name, svc),
             monitoring.prometheus_rule(ctx, name, svc),
         ]

@@ -32,7 +32,7 @@ def role_binding(ctx: Context, name: str, svc: Service) -> dict | None:
     return obj(
         API, "RoleBinding", metadata(name, ctx, service=name),
         roleRef={"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": name},
-        subjects=[{"kind": "ServiceAccount", "name": name, "namespace": ctx.namespace}],
+        subjects=[{"kind": "ServiceAccount", "name": svc.service_account.name or name, "namespace": ctx.namespace}],
     )
 
 

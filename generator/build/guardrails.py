@@ -11,10 +11,32 @@ from generator.spec.common import cpu_millicores, memory_bytes
 
 
 def peak_pods(svc: Service) -> int:
-    """Most pods at once: the steady-state maximum plus the rollout surge."""
+    """Most pods at once: the steady-state maximum plus the rollout surge (Deployments, Rollouts and
+    DaemonSets surge; a StatefulSet replaces pods one by one), and for a CronJob that may overlap its
+    previous run (concurrencyPolicy Allow or Replace) two runs."""
+    if svc.kind in ("Job", "CronJob"):
+        overlap = 2 if svc.kind == "CronJob" and svc.cron.concurrency_policy != "Forbid" else 1
+        return svc.max_pods * overlap
+    if svc.kind == "StatefulSet":
+        return svc.max_pods
     surge = svc.rolling_update.max_surge
     extra = math.ceil(svc.max_pods * int(surge[:-1]) / 100) if isinstance(surge, str) else surge
     return svc.max_pods + extra
+
+
+def pod_amount(svc: Service, pick, unit) -> float:
+    """What one pod reserves of an amount: its main container and sidecars together, or more while the
+    largest init container runs next to the sidecars started before it (Kubernetes' effective request)."""
+    sidecars = [c for c in svc.init_containers if c.sidecar]
+    running = unit(pick(svc.resources)) + sum(unit(pick(c.resources)) for c in sidecars)
+    started = 0.0
+    largest_init = 0.0
+    for c in svc.init_containers:
+        if c.sidecar:
+            started += unit(pick(c.resources))
+        else:
+            largest_init = max(largest_init, started + unit(pick(c.resources)))
+    return max(running, largest_init)
 
 
 def _cpu(millicores: float) -> str:
@@ -32,7 +54,7 @@ def computed_quota(spec: Environment) -> dict[str, str]:
     pods = {name: peak_pods(svc) for name, svc in spec.services.items()}
 
     def total(pick, unit) -> float:
-        return sum(pods[name] * unit(pick(svc.resources)) for name, svc in spec.services.items()) * factor
+        return sum(pods[name] * pod_amount(svc, pick, unit) for name, svc in spec.services.items()) * factor
 
     return {
         "requests.cpu": _cpu(total(lambda r: r.requests.cpu, cpu_millicores)),

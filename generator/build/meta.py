@@ -35,9 +35,12 @@ def selector(service: str) -> dict[str, str]:
 
 
 def labels(ctx: Context, service: str | None = None) -> dict[str, str]:
-    """Labels on every object: the service it belongs to, the system, and the generator."""
+    """Labels on every object: the service it belongs to, the system, the generator, and the service's own
+    extra labels (placement.labels)."""
     base = selector(service) if service else {}
-    return {**base, "app.kubernetes.io/part-of": ctx.spec.system, **MANAGED_BY}
+    svc = ctx.spec.services.get(service) if service else None
+    extra = dict(sorted(svc.placement.labels.items())) if svc else {}
+    return {**base, "app.kubernetes.io/part-of": ctx.spec.system, **MANAGED_BY, **extra}
 
 
 def metadata(

@@ -11,7 +11,10 @@ API = "monitoring.coreos.com/v1"
 
 
 def metrics_port_name(svc: Service) -> str:
-    return "metrics" if svc.metrics_port else "http"
+    """The Service port Prometheus scrapes: a declared port with the metrics number, 'metrics', or the main one."""
+    if svc.metrics_port:
+        return next((p.name for p in svc.ports if p.container_port == svc.metrics_port), "metrics")
+    return svc.port_name
 
 
 def service_monitor(ctx: Context, name: str, svc: Service) -> dict | None:

@@ -1,6 +1,8 @@
 """NetworkPolicies: one default-deny (ingress and egress) per namespace, then one policy per service that
 allows exactly what the spec names: its ingress and egress rules, the ingress controller on the
-service port when the service is exposed, and Prometheus on the metrics port. A service-to-service allow declared on either side (the caller's
+service port when the service is exposed (the VPC for an ALB, the controller's or the Gateway's pods
+otherwise), the external Service's source ranges, and Prometheus on the
+metrics port. A service-to-service allow declared on either side (the caller's
 egress or the callee's ingress) is written on both sides, so the two policies can never disagree."""
 
 from __future__ import annotations
@@ -68,9 +70,10 @@ def service_policy(ctx: Context, name: str, edges: ServiceEdges) -> dict:
         _rule("from", _peer(ctx, r.from_), r.ports, r.protocols) for r in svc.ingress if not r.from_.service
     ] + [_rule("from", _service_peer(e.caller), e.ports, e.protocols) for e in edges.incoming.get(name, ())]
     if svc.expose:
-        controller = ctx.spec.ingress_controller
-        peer = _namespace_peer(controller.namespace, controller.pod_labels)
-        ingress.append(_rule("from", peer, [svc.port], ["TCP"]))
+        ingress.append(_rule("from", _exposure_peer(ctx, svc), [svc.port], ["TCP"]))
+    if svc.external_service:
+        for block in svc.external_service.load_balancer_source_ranges:
+            ingress.append(_rule("from", {"ipBlock": {"cidr": block}}, [svc.port], ["TCP"]))
     if svc.metrics:
         peer = _namespace_peer(svc.metrics.scrape_namespace, {})
         ingress.append(_rule("from", peer, [svc.metrics_port or svc.port], ["TCP"]))
@@ -90,6 +93,18 @@ def service_policy(ctx: Context, name: str, edges: ServiceEdges) -> dict:
         egress=egress or None,
     )
     return obj(API, "NetworkPolicy", metadata(name, ctx, service=name), spec=spec)
+
+
+def _exposure_peer(ctx: Context, svc) -> dict:
+    """Where exposed traffic arrives from: the VPC's addresses for an ALB (ip targets), the Gateway's proxy
+    pods for an HTTPRoute, the controller's pods for an in-cluster Ingress controller."""
+    e = svc.expose
+    controller = ctx.spec.ingress_controller
+    if e.gateway:
+        return _namespace_peer(e.gateway.proxy_namespace or e.gateway.namespace, e.gateway.proxy_pod_labels)
+    if e.alb:
+        return {"ipBlock": {"cidr": controller.vpc_cidr}}
+    return _namespace_peer(controller.namespace, controller.pod_labels)
 
 
 def _rule(direction: str, peer: dict, ports, protocols) -> dict:

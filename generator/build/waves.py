@@ -29,6 +29,7 @@ WAVES: dict[str, int] = {
     "ExternalSecret": -1,
     "Secret": -1,
     "ConfigMap": -1,
+    "PersistentVolumeClaim": -1,
     "AnalysisTemplate": -1,
 }
 

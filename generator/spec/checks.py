@@ -9,6 +9,8 @@ import re
 from typing import Iterator
 
 from generator.spec.environment import Environment, team_binding_name
+from generator.spec.resources import floating_tag
+from generator.spec.service_rules import service_problems
 
 Problem = tuple[tuple, str]
 
@@ -18,6 +20,9 @@ _CREDENTIAL_VALUE = re.compile(
     r"|sk_live_[A-Za-z0-9]{16,}|://[^/\s:@]+:[^/\s@]+@)"
 )
 
+
+_REFERENCE = re.compile(r"\$\([A-Za-z_][A-Za-z0-9_]*\)")
+"""A $(VAR) reference Kubernetes expands from an earlier variable: never a credential by itself."""
 
 PRODUCTION_NAMES = ("production", "prod")
 
@@ -29,7 +34,9 @@ def is_production(env: Environment, name: str) -> bool:
 
 def problems(env: Environment, name: str) -> list[Problem]:
     """Every cross-field problem of ``env`` (the environment called ``name``), in field order."""
-    found = [*_references(env), *_literals(env), *_collisions(env), *_names(env)]
+    found = [*_references(env), *_literals(env), *_collisions(env), *_names(env), *_accounts(env), *_exposure(env)]
+    for service_name, svc in env.services.items():
+        found += service_problems(service_name, svc)
     if is_production(env, name):
         found += _production(env)
     return found
@@ -38,15 +45,61 @@ def problems(env: Environment, name: str) -> list[Problem]:
 def _production(env: Environment) -> Iterator[Problem]:
     for name, svc in env.services.items():
         base = ("services", name)
-        if svc.autoscaling is not None:
-            if svc.autoscaling.min_replicas < 2:
-                yield base + ("autoscaling", "minReplicas"), "production needs autoscaling.minReplicas >= 2"
-        elif svc.replicas < 2:
-            yield base + ("replicas",), "production needs at least 2 replicas (or autoscaling with minReplicas >= 2)"
-        if svc.disruption is None:
+        if svc.replicated and svc.singleton is None:
+            if svc.autoscaling is not None:
+                if svc.autoscaling.min_replicas < 2:
+                    yield base + ("autoscaling", "minReplicas"), "production needs autoscaling.minReplicas >= 2"
+            elif svc.replicas < 2:
+                yield base + ("replicas",), "production needs at least 2 replicas (or autoscaling with minReplicas >= 2, or singleton with its reason)"
+        if svc.replicated and svc.singleton is None and svc.disruption is None:
             yield base, "production needs a PodDisruptionBudget: set disruption (e.g. minAvailable: 1)"
-        if svc.image.tag == "latest" or (svc.image.tag or "").endswith("-latest"):
-            yield base + ("image", "tag"), "production refuses the 'latest' tag: pin a version or a digest"
+        images = [(("image", "tag"), svc.image)] + [
+            (("initContainers", i, "image", "tag"), c.image) for i, c in enumerate(svc.init_containers)
+        ]
+        for where, image in images:
+            if floating_tag(image):
+                yield base + where, (
+                    f"production refuses the {image.tag!r} tag (it floats): pin a version (e.g. '7.4.2') or a digest"
+                )
+
+
+def _exposure(env: Environment) -> Iterator[Problem]:
+    """An ALB in ip target mode sends from the VPC's addresses: the NetworkPolicy needs the VPC CIDR."""
+    if env.ingress_controller.vpc_cidr is None:
+        for name, svc in env.services.items():
+            if svc.expose and svc.expose.alb:
+                yield ("services", name, "expose"), (
+                    "the ALB sends from the VPC's addresses (ip targets): set ingressController.vpcCidr"
+                )
+
+
+def _accounts(env: Environment) -> Iterator[Problem]:
+    """Services sharing a ServiceAccount must agree on its IAM role and API access (one object, one token
+    setting); a service that receives traffic from another needs a port."""
+    owners: dict[str, str] = {}
+    for name, svc in env.services.items():
+        account = svc.service_account.name or name
+        if account in owners:
+            first = env.services[owners[account]]
+            if first.service_account.role_arn != svc.service_account.role_arn:
+                yield ("services", name, "serviceAccount"), (
+                    f"shares ServiceAccount {account!r} with {owners[account]} but names another roleArn"
+                )
+            if (first.access is None) != (svc.access is None):
+                yield ("services", name, "serviceAccount"), (
+                    f"shares ServiceAccount {account!r} with {owners[account]}; both or neither need access"
+                )
+        else:
+            owners[account] = name
+        if account != name and account in env.secret_stores:
+            yield ("services", name, "serviceAccount", "name"), f"{account!r} is the ServiceAccount of a secret store"
+    for name, svc in env.services.items():
+        for direction, rules in (("ingress", svc.ingress), ("egress", svc.egress)):
+            for i, rule in enumerate(rules):
+                peer = rule.from_ if direction == "ingress" else rule.to
+                callee = name if direction == "ingress" else peer.service
+                if peer.service in env.services and not env.services[callee].serves and not rule.ports:
+                    yield ("services", name, direction, i), f"{callee} ({env.services[callee].kind}) has no port: give ports"
 
 
 def _names(env: Environment) -> Iterator[Problem]:
@@ -95,11 +148,16 @@ def _references(env: Environment) -> Iterator[Problem]:
 
 def _literals(env: Environment) -> Iterator[Problem]:
     for name, svc in env.services.items():
-        for key, value in svc.env.items():
-            where = ("services", name, "env", key)
-            if _CREDENTIAL_NAME.search(key) and value:
+        literals = [(("services", name, "env", key), key, value) for key, value in svc.env.items()]
+        literals += [(("services", name, "envVars", i, "value"), v.name, v.value)
+                     for i, v in enumerate(svc.env_vars) if v.value is not None]
+        literals += [(("services", name, "initContainers", i, "env", j, "value"), v.name, v.value)
+                     for i, c in enumerate(svc.init_containers) for j, v in enumerate(c.env) if v.value is not None]
+        for where, key, value in literals:
+            text = _REFERENCE.sub("", value)
+            if _CREDENTIAL_NAME.search(key) and text.strip():
                 yield where, "looks like a credential; reference it through 'secrets' instead of a literal value"
-            elif _CREDENTIAL_VALUE.search(value):
+            elif _CREDENTIAL_VALUE.search(text):
                 yield where, "the value looks like a credential; reference it through 'secrets' instead"
 
 

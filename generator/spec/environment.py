@@ -4,6 +4,7 @@ secret stores and services. One validated ``Environment`` is what every builder 
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Annotated, Literal
 
@@ -79,10 +80,23 @@ class DnsTarget(Model):
 
 
 class IngressController(Model):
-    """The pods that forward exposed traffic, allowed in by NetworkPolicy on exposed ports only."""
+    """Where Ingress traffic comes from, allowed in by NetworkPolicy on exposed ports only: the VPC's
+    addresses for the ALB, the controller's pods for an in-cluster controller."""
 
     namespace: DnsLabel = Field("kube-system", description="Namespace of the ingress controller.")
     pod_labels: dict[str, str] = Field(default_factory=dict, description="Labels of its pods; all pods when empty.")
+    vpc_cidr: str | None = Field(
+        None,
+        description="The VPC's CIDR: an ALB in ip target mode sends from its VPC addresses, not from the "
+        "controller's pods, so services exposed through the ALB allow it in. Required when one is.",
+    )
+
+    @field_validator("vpc_cidr")
+    @classmethod
+    def _cidr(cls, value):
+        if value is not None:
+            ipaddress.ip_network(value, strict=True)
+        return value
 
 
 class Environment(Model):

@@ -1,5 +1,8 @@
-"""The spec of one service: image, ports, replicas, resources, probes, pod security, configuration,
-secret references, network allows, disruption budget, autoscaling and policy waivers.
+"""The spec of one service: its workload kind, main container, replicas, pod security, configuration,
+secret references, network allows, disruption budget, autoscaling and policy waivers. The parts with a
+domain of their own live next to it: ``containers`` (ports, env, init containers and sidecars),
+``probes``, ``volumes``, ``kinds``, ``placement``, ``resources`` (image, requests and limits), ``traffic``,
+``availability`` (PDB, HPA, spread, singleton), ``secrets``.
 
 These models hold what a service *is*; how it becomes Kubernetes objects lives in ``generator.build``.
 Defaults are the hardened ones: a non-root uid 10001, a read-only root with ``/tmp`` writable, DNS
@@ -11,106 +14,31 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from generator.spec.access import Access
-from generator.spec.common import (
-    CpuQuantity,
-    DnsLabel,
-    EnvName,
-    MemoryQuantity,
-    Model,
-    Port,
-    cpu_millicores,
-    memory_bytes,
-    require_one,
+from generator.spec.availability import Autoscaling, Disruption, Singleton, Spread
+from generator.spec.secrets import SecretSource
+from generator.spec.common import DnsLabel, EnvName, Model, Port
+from generator.spec.containers import Arg, ContainerPort, EnvVar, ExtraContainer, Lifecycle
+from generator.spec.kinds import (
+    BATCH_KINDS,
+    SERVING_KINDS,
+    CronSettings,
+    DaemonSetSettings,
+    JobSettings,
+    Kind,
+    StatefulSetSettings,
 )
 from generator.spec.delivery import RollingUpdate, Rollout
 from generator.spec.network import EgressRule, IngressRule
 from generator.spec.monitoring import Alerts, Metrics
-from generator.spec.traffic import Expose
+from generator.spec.placement import Placement
+from generator.spec.probes import PortName, Probes
+from generator.spec.resources import Image, Resources
+from generator.spec.traffic import Expose, ExternalService
+from generator.spec.volumes import Volume
 
-
-
-class Image(Model):
-    """A container image: repository plus a tag, a digest, or both (the digest wins at pull time)."""
-
-    repository: Annotated[
-        str,
-        StringConstraints(pattern=r"^[a-z0-9]+([._/:-][a-z0-9]+)*$"),
-        Field(description="Registry and repository, e.g. '123456789012.dkr.ecr.us-east-1.amazonaws.com/app'."),
-    ]
-    tag: Annotated[
-        str | None,
-        StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"),
-        Field(description="Image tag; quote versions such as \"1.20\" so YAML keeps them strings."),
-    ] = None
-    digest: Annotated[
-        str | None,
-        StringConstraints(pattern=r"^sha256:[a-f0-9]{64}$"),
-        Field(description="Content digest 'sha256:<64 hex>' pinning the exact image."),
-    ] = None
-    pull_policy: Literal["Always", "IfNotPresent", "Never"] = Field(
-        "Always", description="Kubernetes imagePullPolicy."
-    )
-
-    @model_validator(mode="after")
-    def _tag_or_digest(self) -> "Image":
-        if self.tag is None and self.digest is None:
-            raise ValueError("an image needs a tag or a digest")
-        return self
-
-    @property
-    def reference(self) -> str:
-        # Built with + rather than an f-string, so the Helm chart can follow the tag and digest values.
-        ref = self.repository
-        if self.tag:
-            ref = ref + ":" + self.tag
-        if self.digest:
-            ref = ref + "@" + self.digest
-        return ref
-
-
-class Amounts(Model):
-    """CPU and memory amounts."""
-
-    cpu: CpuQuantity
-    memory: MemoryQuantity
-
-
-class Resources(Model):
-    """Requests and limits; both are required, and a request may not exceed its limit."""
-
-    requests: Amounts = Field(description="What the scheduler reserves for each pod.")
-    limits: Amounts = Field(description="The most each container may use.")
-
-    @model_validator(mode="after")
-    def _requests_within_limits(self) -> "Resources":
-        if cpu_millicores(self.requests.cpu) > cpu_millicores(self.limits.cpu):
-            raise ValueError(f"requests.cpu {self.requests.cpu} exceeds limits.cpu {self.limits.cpu}")
-        if memory_bytes(self.requests.memory) > memory_bytes(self.limits.memory):
-            raise ValueError(f"requests.memory {self.requests.memory} exceeds limits.memory {self.limits.memory}")
-        return self
-
-
-class Probe(Model):
-    """An HTTP GET probe. Unset timings keep the Kubernetes defaults and are not written."""
-
-    path: Annotated[str, StringConstraints(pattern=r"^/\S*$"), Field(description="HTTP path, starting with '/'.")]
-    port: Port | None = Field(None, description="Port to probe; defaults to the service's container port.")
-    initial_delay_seconds: int | None = Field(None, ge=0, description="Seconds before the first probe.")
-    period_seconds: int | None = Field(None, ge=1, description="Seconds between probes.")
-    timeout_seconds: int | None = Field(None, ge=1, description="Seconds before a probe times out.")
-    success_threshold: int | None = Field(None, ge=1, description="Successes needed after a failure.")
-    failure_threshold: int | None = Field(None, ge=1, description="Failures before the probe gives up.")
-
-
-class Probes(Model):
-    """Liveness and readiness are required; a startup probe protects slow cold starts."""
-
-    startup: Probe | None = Field(None, description="Runs first; the others wait until it succeeds.")
-    liveness: Probe = Field(description="Restarts the container when it fails.")
-    readiness: Probe = Field(description="Takes the pod out of the Service endpoints when it fails.")
 
 
 class PodSecurity(Model):
@@ -125,85 +53,29 @@ class PodSecurity(Model):
         description="Paths that get a writable emptyDir volume on top of the read-only root filesystem.",
     )
 
-
-class Disruption(Model):
-    """A PodDisruptionBudget: exactly one of minAvailable or maxUnavailable."""
-
-    min_available: int | str | None = Field(None, description="Pods that must stay up (count or 'N%').")
-    max_unavailable: int | str | None = Field(None, description="Pods that may be down (count or 'N%').")
-    unhealthy_pod_eviction_policy: Literal["AlwaysAllow", "IfHealthyBudget"] = Field(
-        "AlwaysAllow", description="AlwaysAllow lets node drains evict pods that are not ready anyway."
-    )
-
     @model_validator(mode="after")
-    def _one_bound(self) -> "Disruption":
-        require_one(self, "min_available", "max_unavailable")
-        for value in (self.min_available, self.max_unavailable):
-            if isinstance(value, str) and not re.fullmatch(r"(100|[1-9]?[0-9])%", value):
-                raise ValueError(f"{value!r} is neither a count nor a percentage like '50%'")
-            if isinstance(value, int) and value < 0:
-                raise ValueError("a pod count cannot be negative")
+    def _distinct_volumes(self) -> "PodSecurity":
+        seen: dict[str, str] = {}
+        for path in self.writable_paths:
+            name = writable_volume_name(path)
+            if name in seen:
+                raise ValueError(f"{seen[name]} and {path} would share the volume name {name!r}: keep one")
+            seen[name] = path
         return self
 
 
-class Autoscaling(Model):
-    """A HorizontalPodAutoscaler (autoscaling/v2). The workload then carries no replica count."""
-
-    min_replicas: int = Field(ge=1, description="Lowest replica count.")
-    max_replicas: int = Field(ge=1, description="Highest replica count.")
-    target_cpu_utilization: int | None = Field(70, ge=1, le=100, description="Average CPU % of requests.")
-    target_memory_utilization: int | None = Field(None, ge=1, le=100, description="Average memory % of requests.")
-
-    @model_validator(mode="after")
-    def _range(self) -> "Autoscaling":
-        if self.min_replicas > self.max_replicas:
-            raise ValueError(f"minReplicas {self.min_replicas} exceeds maxReplicas {self.max_replicas}")
-        if self.target_cpu_utilization is None and self.target_memory_utilization is None:
-            raise ValueError("give a CPU or a memory target")
-        return self
-
-
-SecretKey = Annotated[
-    str,
-    StringConstraints(pattern=r"^[-._a-zA-Z0-9]+$"),
-    Field(description="A Secret key: an environment variable name, or a file name when mounted."),
-]
-
-
-def _names_to_mapping(value):
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return {v: v for v in value}
-    return value
-
-
-class SecretSource(Model):
-    """Keys read from one path of one secret store, given to the container as environment variables, or as
-    files (one per key, named after it) when mountPath is set."""
-
-    store: DnsLabel = Field(description="Name of an entry of the environment's secretStores.")
-    path: Annotated[str, StringConstraints(min_length=1, pattern=r"^\S+$")] = Field(
-        description="Path of the secret in the store, e.g. 'securenexus/production' or 'secret/data/stripe'."
-    )
-    keys: Annotated[dict[SecretKey, Annotated[str, StringConstraints(min_length=1)]], BeforeValidator(_names_to_mapping)] = Field(
-        description="Variables (or, with mountPath, file names) to set: a list of names, each read from the "
-        "property of the same name, or a mapping of name to property in the secret.",
-        min_length=1,
-    )
-    mount_path: Annotated[str | None, StringConstraints(pattern=r"^/\S+$")] = Field(
-        None, description="Mount the keys as read-only files in this folder instead of environment variables."
-    )
-
-    @model_validator(mode="after")
-    def _env_names(self) -> "SecretSource":
-        if self.mount_path is None:
-            bad = [k for k in self.keys if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", k)]
-            if bad:
-                raise ValueError(f"{bad} are not environment variable names (set mountPath to mount them as files)")
-        return self
+def writable_volume_name(path: str) -> str:
+    """'/var/cache/nginx' -> 'var-cache-nginx' (a valid volume name)."""
+    return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")[:63] or "root"
 
 
 class ServiceAccount(Model):
-    """The service's dedicated ServiceAccount. Its API token is never mounted."""
+    """The service's ServiceAccount: its own by default, or one shared by several services (the same name).
+Its API token is mounted only with access."""
+
+    name: DnsLabel | None = Field(
+        None, description="ServiceAccount name; the service's name when unset. Services naming the same one share it."
+    )
 
     role_arn: Annotated[
         str | None,
@@ -223,29 +95,62 @@ class Waiver(Model):
     )
 
 
-class Spread(Model):
-    """Topology spread of a service's pods across zones (applied when it can run more than one pod)."""
-
-    zones: bool = Field(True, description="Spread pods across topology.kubernetes.io/zone.")
-    max_skew: int = Field(1, ge=1, description="Largest allowed difference of pod counts between zones.")
-    when_unsatisfiable: Literal["ScheduleAnyway", "DoNotSchedule"] = Field(
-        "ScheduleAnyway", description="Whether an unbalanced placement blocks scheduling."
-    )
-
-
 class Service(Model):
-    """One deployable service of the environment."""
+    """One deployable service of the environment: one workload (its kind), its main container and the
+    objects around it."""
 
+    kind: Kind = Field(
+        "Deployment",
+        description="Workload kind: Deployment (default; an Argo Rollout with rollout), StatefulSet, DaemonSet, "
+        "Job, CronJob, or Worker (a Deployment with no port and no Service).",
+    )
     image: Image = Field(description="Container image.")
-    port: Port = Field(8080, description="Port the container listens on (named 'http').")
+    container_name: DnsLabel | None = Field(None, description="Name of the main container; the service's name when unset.")
+    command: list[Arg] | None = Field(None, description="Entrypoint of the main container (replaces ENTRYPOINT).")
+    args: list[Arg] | None = Field(None, description="Arguments of the main container (replace CMD).")
+    working_dir: Annotated[str | None, StringConstraints(pattern=r"^/\S*$")] = Field(
+        None, description="Working directory of the main container."
+    )
+    lifecycle: Lifecycle | None = Field(None, description="postStart / preStop hooks of the main container.")
+    port: Port = Field(8080, description="Main port the container listens on (serving kinds only; ignored by a Worker, Job or CronJob).")
+    port_name: PortName = Field("http", description="Name of the main port (e.g. 'grpc', 'redis').")
+    app_protocol: Annotated[str | None, StringConstraints(pattern=r"^[a-z0-9]([-a-z0-9./]*[a-z0-9])?$")] = Field(
+        None, description="Application protocol of the main Service port (e.g. 'kubernetes.io/h2c' for gRPC)."
+    )
     service_port: Port | None = Field(None, description="Port of the Kubernetes Service; defaults to port.")
-    replicas: int = Field(1, ge=1, description="Pod count when autoscaling is not set.")
+    ports: list[ContainerPort] = Field(
+        default_factory=list, description="More named container ports, each optionally on the Service."
+    )
+    service_type: Literal["ClusterIP", "Headless", "None"] = Field(
+        "ClusterIP",
+        description="The service's own Service: ClusterIP, Headless (clusterIP None; always for a StatefulSet), "
+        "or None (no Service). Public load balancers are externalService.",
+    )
+    external_service: ExternalService | None = Field(
+        None, description="A second Service of type LoadBalancer or NodePort on the main port."
+    )
+    replicas: int = Field(1, ge=1, description="Pod count when autoscaling is not set (Deployment, StatefulSet, Worker).")
+    singleton: Singleton | None = Field(None, description="Must never run two pods; production accepts one replica.")
     resources: Resources = Field(description="CPU and memory requests and limits (required).")
-    probes: Probes = Field(description="Health probes; liveness and readiness are required.")
+    probes: Probes = Field(
+        default_factory=Probes,
+        description="Health probes, each optional; a workload behind a Service needs readiness.",
+    )
     termination_grace_period_seconds: int = Field(30, ge=0, description="Time to finish in-flight requests.")
     security: PodSecurity = Field(default_factory=PodSecurity, description="Pod identity and writable paths.")
     env: dict[EnvName, str] = Field(
         default_factory=dict, description="Non-secret configuration, delivered through a ConfigMap."
+    )
+    env_vars: list[EnvVar] = Field(
+        default_factory=list,
+        description="Ordered variables set on the container after the secrets: literals composing earlier "
+        "ones with $(VAR), or valueFrom (pod fields, resources, the synced Secret, a ConfigMap key).",
+    )
+    volumes: dict[DnsLabel, Volume] = Field(
+        default_factory=dict, description="ConfigMap files, claims and emptyDirs, by volume name."
+    )
+    init_containers: list[ExtraContainer] = Field(
+        default_factory=list, description="Init containers, in order; sidecar: true makes one a native sidecar."
     )
     secrets: list[SecretSource] = Field(default_factory=list, description="Secrets, by reference only.")
     restart_on_secret_change: bool = Field(
@@ -254,6 +159,7 @@ class Service(Model):
         "(secret.reloader.stakater.com/reload on the workload). Needs secrets.",
     )
     service_account: ServiceAccount = Field(default_factory=ServiceAccount, description="Dedicated identity.")
+    placement: Placement = Field(default_factory=Placement, description="Pod labels, scheduling and history.")
     ingress: list[IngressRule] = Field(default_factory=list, description="Allowed inbound traffic.")
     egress: list[EgressRule] = Field(default_factory=list, description="Allowed outbound traffic (DNS aside).")
     dns: bool = Field(True, description="Allow DNS lookups to the cluster DNS (UDP and TCP 53).")
@@ -262,6 +168,16 @@ class Service(Model):
     waivers: list[Waiver] = Field(default_factory=list, description="Documented policy exceptions.")
     rolling_update: RollingUpdate = Field(default_factory=RollingUpdate, description="Surge and unavailability.")
     rollout: Rollout | None = Field(None, description="Deliver as an Argo Rollout canary instead of a Deployment.")
+    stateful_set: StatefulSetSettings | None = Field(
+        None, description="With kind StatefulSet: ordering, updates, claim retention (defaults when unset)."
+    )
+    daemon_set: DaemonSetSettings | None = Field(
+        None, description="With kind DaemonSet: its node count for the quota (defaults when unset)."
+    )
+    job: JobSettings | None = Field(
+        None, description="With kind Job or CronJob: retries and clean-up (defaults when unset)."
+    )
+    cron: CronSettings | None = Field(None, description="With kind CronJob (required): the schedule.")
     expose: Expose | None = Field(None, description="Public HTTP(S) exposure through an Ingress.")
     metrics: Metrics | None = Field(None, description="Prometheus scraping; none when unset.")
     alerts: Alerts | None = Field(None, description="Prometheus alert rules; none when unset.")
@@ -269,12 +185,40 @@ class Service(Model):
     spread: Spread = Field(default_factory=Spread, description="Zone spread of multi-pod services.")
 
     @property
+    def sts(self) -> StatefulSetSettings:
+        return self.stateful_set or StatefulSetSettings()
+
+    @property
+    def batch(self) -> JobSettings:
+        return self.job or JobSettings()
+
+    @property
+    def serves(self) -> bool:
+        """Whether the main container listens on its port (Deployment, StatefulSet, DaemonSet)."""
+        return self.kind in SERVING_KINDS
+
+    @property
+    def has_service(self) -> bool:
+        """Whether a Service of its own routes to it (a StatefulSet always gets its headless one)."""
+        return self.serves and (self.kind == "StatefulSet" or self.service_type != "None")
+
+    @property
+    def replicated(self) -> bool:
+        """Whether it has a replica count (not a DaemonSet, Job or CronJob)."""
+        return self.kind in ("Deployment", "StatefulSet", "Worker")
+
+    @property
     def exposed_port(self) -> int:
         return self.service_port or self.port
 
     @property
     def max_pods(self) -> int:
-        """Most pods the service runs in steady state (replicas, or the autoscaler's maximum)."""
+        """Most pods the service runs in steady state (replicas, the autoscaler's maximum, a DaemonSet's
+        nodes, a Job's parallelism)."""
+        if self.kind == "DaemonSet":
+            return (self.daemon_set or DaemonSetSettings()).max_nodes
+        if self.kind in BATCH_KINDS:
+            return self.batch.parallelism
         return self.autoscaling.max_replicas if self.autoscaling else self.replicas
 
     @property
@@ -283,3 +227,12 @@ class Service(Model):
         if self.metrics and self.metrics.port and self.metrics.port != self.port:
             return self.metrics.port
         return None
+
+    @property
+    def declared_ports(self) -> dict[str, int]:
+        """Every port the main container declares, by name, in order."""
+        ports = {self.port_name: self.port} if self.serves else {}
+        ports.update((p.name, p.container_port) for p in self.ports)
+        if self.metrics_port and self.metrics_port not in ports.values():
+            ports["metrics"] = self.metrics_port
+        return ports
