@@ -64,18 +64,28 @@ class ValidationFailed(FindingsError):
 
 
 class DriftDetected(GeneratorError):
-    """Committed generated files differ from the generator's output."""
+    """Committed generated files differ from the generator's output, or generated folders hold files the
+    generator does not produce (strays)."""
 
     exit_code = 1
 
-    def __init__(self, paths: list[str]):
+    def __init__(self, paths: list[str], strays: list[str] | None = None):
         self.paths = sorted(paths)
-        super().__init__(f"{len(self.paths)} generated file(s) differ from the specs")
+        self.strays = sorted(strays or [])
+        super().__init__(f"{len(self.paths)} generated file(s) differ from the specs, {len(self.strays)} stray file(s)")
+
+    def stray_lines(self) -> list[str]:
+        return [
+            f"stray: {p}: not produced by gitops-gen; generated folders hold only generated files "
+            "(move hand-written files out of rendered/, base/, overlays/ and charts/)"
+            for p in self.strays
+        ]
 
     def lines(self) -> list[str]:
-        return [f"drift: {p}" for p in self.paths] + [
-            f"{len(self.paths)} generated file(s) are stale: run `make render` and commit the result"
-        ]
+        lines = [f"drift: {p}" for p in self.paths] + self.stray_lines()
+        if self.paths:
+            lines.append(f"{len(self.paths)} generated file(s) are stale: run `make render` and commit the result")
+        return lines
 
 
 class ToolMissing(GeneratorError):
