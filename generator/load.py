@@ -24,6 +24,7 @@ from generator import rootfs
 from generator.errors import Finding, SpecError
 from generator.spec import Environment
 from generator.spec.common import DNS_LABEL_PATTERN
+from generator.spec import credentials, scalars
 from generator.spec.checks import problems
 from generator.yamlnodes import Mark, dotted, parse
 
@@ -156,12 +157,28 @@ class _Reader:
             return [Finding(rel, 1, 1, "", f"environment name {name!r} (the file name) must be a DNS-1123 label")]
         data.setdefault("namespace", name)
         marks = _live_marks(data, marks)
+        raw = [_at(marks, rel, path, message) for path, message in (*scalars.problems(data), *credentials.problems(data))]
+        if raw:  # the models would only repeat these (and could echo a credential)
+            return _redacted(raw, credentials.secrets_in(data))
         try:
             spec = Environment.model_validate(data)
         except pydantic.ValidationError as err:
-            return [_from_pydantic(error, marks, rel) for error in err.errors()]
+            return _redacted([_from_pydantic(error, marks, rel) for error in err.errors()], credentials.secrets_in(data))
         found = [_at(marks, rel, path, message) for path, message in problems(spec, name)]
         return found or LoadedEnvironment(name=name, source=rel, layers=layers, spec=spec)
+
+
+def _redacted(findings: list[Finding], secrets: set[str]) -> list[Finding]:
+    """``findings`` with every credential of the document blanked out of their messages and field paths."""
+    if not secrets:
+        return findings
+    out = []
+    for f in findings:
+        message, path = f.message, f.path
+        for secret in sorted(secrets, key=len, reverse=True):
+            message, path = message.replace(secret, "<redacted>"), path.replace(secret, "<redacted>")
+        out.append(Finding(f.file, f.line, f.column, path, message))
+    return out
 
 
 def _missing(root_fd: int, rel: str) -> bool:

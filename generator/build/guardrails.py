@@ -4,6 +4,7 @@ headroom) unless the spec gives amounts, and a LimitRange with defaults for cont
 from __future__ import annotations
 
 import math
+from decimal import ROUND_CEILING, Decimal
 
 from generator.build.meta import Context, metadata, obj
 from generator.spec import Environment, Service
@@ -17,29 +18,34 @@ def peak_pods(svc: Service) -> int:
     return svc.max_pods + extra
 
 
-def _cpu(millicores: float) -> str:
-    whole = math.ceil(millicores)
+def _ceil(value: Decimal) -> int:
+    return int(value.to_integral_value(rounding=ROUND_CEILING))
+
+
+def _cpu(millicores: Decimal) -> str:
+    whole = _ceil(millicores)
     return str(whole // 1000) if whole % 1000 == 0 else f"{whole}m"
 
 
-def _memory(size: float) -> str:
-    mib = math.ceil(size / 2**20)
+def _memory(size: Decimal) -> str:
+    mib = _ceil(size / 2**20)
     return f"{mib // 1024}Gi" if mib % 1024 == 0 else f"{mib}Mi"
 
 
 def computed_quota(spec: Environment) -> dict[str, str]:
-    factor = 1 + spec.quota.headroom_percent / 100
+    """The quota amounts from the services, in exact decimal arithmetic (quantities never pass through float)."""
+    factor = 1 + Decimal(spec.quota.headroom_percent) / 100
     pods = {name: peak_pods(svc) for name, svc in spec.services.items()}
 
-    def total(pick, unit) -> float:
-        return sum(pods[name] * unit(pick(svc.resources)) for name, svc in spec.services.items()) * factor
+    def total(pick, unit) -> Decimal:
+        return sum((pods[name] * unit(pick(svc.resources)) for name, svc in spec.services.items()), Decimal(0)) * factor
 
     return {
         "requests.cpu": _cpu(total(lambda r: r.requests.cpu, cpu_millicores)),
         "requests.memory": _memory(total(lambda r: r.requests.memory, memory_bytes)),
         "limits.cpu": _cpu(total(lambda r: r.limits.cpu, cpu_millicores)),
         "limits.memory": _memory(total(lambda r: r.limits.memory, memory_bytes)),
-        "pods": str(math.ceil(sum(pods.values()) * factor)),
+        "pods": str(_ceil(sum(pods.values()) * factor)),
     }
 
 

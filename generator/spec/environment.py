@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, model_validator
 
 from generator.spec.argocd import ArgoCD
-from generator.spec.common import DnsLabel, LabelKey, LabelValue, Model, require_one
+from generator.spec.common import DnsLabel, LabelKey, Labels, LabelValue, Model, require_one
 from generator.spec.guardrails import LimitRange, Quota
 from generator.spec.service import Service
 
@@ -73,7 +73,7 @@ class DnsTarget(Model):
     """Where pods resolve names: the cluster DNS pods that every service may reach on port 53."""
 
     namespace: DnsLabel = Field("kube-system", description="Namespace of the cluster DNS.")
-    pod_labels: dict[str, str] = Field(
+    pod_labels: Labels = Field(
         default_factory=lambda: {"k8s-app": "kube-dns"}, description="Labels of the DNS pods."
     )
 
@@ -82,7 +82,7 @@ class IngressController(Model):
     """The pods that forward exposed traffic, allowed in by NetworkPolicy on exposed ports only."""
 
     namespace: DnsLabel = Field("kube-system", description="Namespace of the ingress controller.")
-    pod_labels: dict[str, str] = Field(default_factory=dict, description="Labels of its pods; all pods when empty.")
+    pod_labels: Labels = Field(default_factory=dict, description="Labels of its pods; all pods when empty.")
 
 
 class Environment(Model):

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from generator.spec.common import DnsLabel, Model
+from generator.spec.common import Annotations, DnsLabel, Model
 
 Hostname = Annotated[
     str,
@@ -30,6 +30,6 @@ class Expose(Model):
         Field(description="ACM certificate for TLS; when unset the controller discovers one by host."),
     ] = None
     ssl_redirect: bool = Field(True, description="Listen on 80 and 443 and redirect HTTP to HTTPS.")
-    annotations: dict[str, str] = Field(
+    annotations: Annotations = Field(
         default_factory=dict, description="Extra Ingress annotations (e.g. alb.ingress.kubernetes.io/wafv2-acl-arn)."
     )

@@ -33,6 +33,15 @@ def _k8s_dir(version: str):
     return folder
 
 
+def has_version(version: str) -> bool:
+    """Whether schemas exist for Kubernetes ``version`` (e.g. '1.33')."""
+    try:
+        _k8s_dir(version)
+    except SchemaMissing:
+        return False
+    return True
+
+
 def _crd_dir():
     return resources.files("generator") / "schemas" / "crds"
 
