@@ -1,9 +1,9 @@
 """The write path: one command at a time per root, and a render that is all or nothing even when killed.
 
-A ``Session`` holds an exclusive lock (``.gitops-gen/lock``, ``flock``) for a whole writing command, so two
-renders never interleave; read-only commands take it shared. A write (``Session.apply``) goes:
+A ``Session`` holds an exclusive lock (``flock`` on the root folder itself) for a whole writing command,
+so two renders never interleave; read-only commands take it shared. A write (``Session.apply``) goes:
 
-1. journal ``staging``: the planned temp names, renames, deletes and the folders it will create;
+1. journal ``staging`` (``.gitops-gen/journal.json``, the folder exists only while a write is pending): the planned temp names, renames, deletes and the folders it will create;
 2. stage: each new content into a fresh temp file next to its target, created with
    ``O_CREAT|O_EXCL|O_NOFOLLOW`` under a random name (never an existing file, never through a symlink);
    any failure here (disk full, a read-only folder, a folder in the way, a symlinked folder) removes the
@@ -33,7 +33,6 @@ from pathlib import Path
 from generator import fileset, rootfs
 
 STATE_DIR = ".gitops-gen"
-_LOCK = "lock"
 _JOURNAL = "journal.json"
 _TMP = re.compile(r"^\.[^/]+\.[0-9a-f]{16}" + re.escape(fileset.TMP_SUFFIX) + "$")
 _MAX_JOURNAL = 256 << 20
@@ -60,34 +59,37 @@ class Session:
         self.write = write
         self.root_fd = -1
         self.state_fd = -1
-        self.lock_fd = -1
 
     def __enter__(self) -> "Session":
         self.root_fd = rootfs.open_root(self.root)
         try:
-            if self.write:
-                self.state_fd = rootfs.open_dir(self.root_fd, [STATE_DIR], create=True)
-                self.lock_fd = os.open(_LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=self.state_fd)
-            else:
-                try:  # a root never rendered has no state folder, and a check creates none
-                    self.state_fd = rootfs.open_dir(self.root_fd, [STATE_DIR])
-                    self.lock_fd = os.open(_LOCK, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=self.state_fd)
-                except FileNotFoundError:
-                    return self
-            pending = self._journal_exists()
-            fcntl.flock(self.lock_fd, fcntl.LOCK_EX if self.write or pending else fcntl.LOCK_SH)
-            if self._journal_exists():
-                self._recover()
+            # the lock is on the root folder itself: a command that fails on the specs leaves no file behind
+            fcntl.flock(self.root_fd, fcntl.LOCK_EX if self.write else fcntl.LOCK_SH)
+            self._open_state(create=False)
+            if self.state_fd >= 0 and self._journal_exists():
+                if not self.write:
+                    fcntl.flock(self.root_fd, fcntl.LOCK_EX)
+                if self._journal_exists():
+                    self._recover()
+                if not self.write:
+                    fcntl.flock(self.root_fd, fcntl.LOCK_SH)
         except BaseException:
             self.__exit__(None, None, None)
             raise
         return self
 
     def __exit__(self, *exc) -> None:
-        for fd in (self.lock_fd, self.state_fd, self.root_fd):
+        for fd in (self.state_fd, self.root_fd):
             if fd >= 0:
-                os.close(fd)  # closing the descriptor releases the lock
-        self.root_fd = self.state_fd = self.lock_fd = -1
+                os.close(fd)  # closing the root's descriptor releases the lock
+        self.root_fd = self.state_fd = -1
+
+    def _open_state(self, *, create: bool) -> None:
+        if self.state_fd < 0:
+            try:
+                self.state_fd = rootfs.open_dir(self.root_fd, [STATE_DIR], create=create)
+            except FileNotFoundError:
+                self.state_fd = -1
 
     # --- journal -------------------------------------------------------------------------------------
 
@@ -114,6 +116,10 @@ class Session:
         for name in os.listdir(self.state_fd):
             if name.startswith(f"{_JOURNAL}.") and name.endswith(".tmp"):  # a journal write that was killed
                 os.unlink(name, dir_fd=self.state_fd)
+        try:
+            os.rmdir(STATE_DIR, dir_fd=self.root_fd)  # nothing pending: no state left in the root
+        except OSError:
+            pass
 
     def _read_journal(self) -> dict:
         try:
@@ -147,6 +153,7 @@ class Session:
             return
         writes = [(_tmp_name(target), target) for target in change.writes]
         created = self._preflight(change)
+        self._open_state(create=True)
         self._write_journal({"version": 1, "state": "staging", "writes": writes, "deletes": list(change.deletes), "created": created})
         try:
             self._stage(writes, change.writes)

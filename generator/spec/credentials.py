@@ -50,19 +50,18 @@ _DETECTORS = tuple(
 )
 _MORE = (
     ("AWS access key", re.compile(r"(?<![A-Z0-9])(AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}(?![A-Z0-9])")),
-    ("AWS secret access key", re.compile(r"(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]*[A-Z])(?=[A-Za-z0-9/+]*[a-z])"
-                                         r"(?=[A-Za-z0-9/+]*[0-9])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")),
     ("GitHub token", re.compile(r"github_pat_[A-Za-z0-9_]{22,}|gh[pousr]_[A-Za-z0-9]{30,}")),
     ("GitLab token", re.compile(r"gl(pat|dt|rt|ptt|ft|imt|agent|oas|cbt|soat)-[A-Za-z0-9_-]{16,}")),
     ("Google API key", re.compile(r"AIza[0-9A-Za-z_-]{30,}")),
     ("Stripe key", re.compile(r"(sk|rk|pk)_(live|test)_[0-9A-Za-z]{16,}")),
     ("Slack token or webhook", re.compile(r"xox[abposr]-[A-Za-z0-9-]{10,}|hooks\.slack\.com/(services|workflows)/")),
-    ("password in a URL", re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s@:]*:[^/\s@]+@")),
+    ("password in a URL", re.compile(r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}://[^/\s@:]*:[^/\s@]+@")),
     ("password parameter", re.compile(
         r"(^|[?&;:,\s])(password|passwd|pwd|pass|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret|"
         r"auth|sig|signature)=[^&;\s]+", re.I)),
     ("private key", re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY|PuTTY-User-Key-File|ssh-(rsa|ed25519) AAAA")),
 )
+_FORTY = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")  # an AWS secret access key's shape
 _REFERENCE = re.compile(r"\$\([A-Za-z_][A-Za-z0-9_]*\)")
 _TOKEN = re.compile(r"[A-Za-z0-9+/=_-]{20,}")
 _HEX = re.compile(r"[0-9a-fA-F]{32,}")
@@ -88,6 +87,9 @@ def _kind(text: str) -> str | None:
     for kind, pattern in _MORE:
         if pattern.search(text):
             return kind
+    for token in _FORTY.findall(text):
+        if re.search("[A-Z]", token) and re.search("[a-z]", token) and re.search("[0-9]", token):
+            return "AWS secret access key"
     for token in _TOKEN.findall(text):
         if _BASE64.calculate_shannon_entropy(token) > _BASE64.entropy_limit and re.search(r"[0-9]", token):
             return "high-entropy string"
@@ -105,7 +107,7 @@ def kind_of(value: str) -> str | None:
     if found:
         return found
     for token in _TOKEN.findall(text):
-        if len(token) >= 16:
+        if 16 <= len(token) <= 65536:  # a base64 PEM bundle is a few KiB
             try:
                 decoded = base64.b64decode(token + "=" * (-len(token) % 4), altchars=b"-_" if "-" in token or "_" in token else None, validate=True)
             except (binascii.Error, ValueError):
