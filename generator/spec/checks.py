@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from generator.spec import tenancy
 from generator.spec.environment import Environment, team_binding_name
 from generator.validate.schemas import has_version
 
@@ -24,7 +25,7 @@ def is_production(env: Environment, name: str) -> bool:
 
 def problems(env: Environment, name: str) -> list[Problem]:
     """Every cross-field problem of ``env`` (the environment called ``name``), in field order."""
-    found = [*_references(env), *_collisions(env), *_names(env), *_api_server(env)]
+    found = [*_references(env), *_collisions(env), *_names(env), *_api_server(env), *tenancy.problems(env)]
     if is_production(env, name):
         found += _production(env)
     return found

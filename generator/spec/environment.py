@@ -126,13 +126,6 @@ class Environment(Model):
         None, description="How Argo CD deploys this environment; no ArgoCD objects are generated when unset."
     )
 
-    @model_validator(mode="after")
-    def _no_reserved_labels(self) -> "Environment":
-        for key in self.namespace_labels:
-            if key.startswith("pod-security.kubernetes.io/"):
-                raise ValueError(f"{key} is set by the generator (Pod Security Standards 'restricted')")
-        return self
-
 
 def team_binding_name(group: str) -> str:
     """The RoleBinding of a team: 'platform:gitops@corp' -> 'team-platform-gitops-corp'."""
