@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from generator import yamlio
 from generator.argocd import checks
-from generator.argocd.objects import Target, application_name, build
+from generator.argocd.objects import Target, application_name, build, file_name
 from generator.errors import Finding, SpecError, ValidationFailed
 from generator.fileset import header
 from generator.validate import schemas
@@ -20,7 +20,7 @@ FOLDER = f"rendered/{checks.RESERVED}"
 
 
 def object_path(o: dict) -> str:
-    return f"{FOLDER}/{o['kind'].lower()}-{o['metadata']['name']}.yaml"
+    return f"{FOLDER}/{file_name(o['kind'], o['metadata']['name'])}"
 
 
 def targets(built) -> list[Target]:
