@@ -9,7 +9,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# Characters a finding never prints raw (a terminal would act on them, or they would split the line):
+# controls, line and paragraph separators, bidirectional overrides, noncharacters.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff\U0001fffe\U0001ffff]")
+
+
+def _printable(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, order=True)
@@ -26,9 +35,9 @@ class Finding:
         where = self.file
         if self.line:
             where += f":{self.line}:{self.column}"
-        field = f" {self.path}:" if self.path else ""
-        message = " ".join(self.message.split("\n"))  # one finding, one line
-        return f"{where}:{field} {message}"
+        field = f" {_printable(self.path)}:" if self.path else ""
+        message = _printable(" ".join(self.message.split("\n")))  # one finding, one line
+        return f"{_printable(where)}:{field} {message}"
 
 
 class GeneratorError(Exception):
