@@ -37,21 +37,22 @@ def test_reports_exactly_the_changed_objects_and_fields(two_commits, run_cli):
     result = run_cli("diff", "--base", "HEAD~1", "--root", str(two_commits))
     assert result.code == 0, result.err
     lines = result.out.splitlines()
-    assert lines[0] == f"HEAD~1 -> working tree: 3 changed, 0 added, {len(base_uat) + 1} removed"
-    assert lines[1:5] == [
+    assert lines[0] == f"HEAD~1 -> working tree: 4 changed, 0 added, {len(base_uat) + 1} removed"
+    assert lines[1:6] == [
         "argocd",
         "  ~ AppProject argocd/securenexus: spec.destinations",
+        "  ~ Application argocd/securenexus: spec.source.directory.include",  # the root syncs the apps by name
         "  - Application argocd/securenexus-uat",
         "production",
     ]
     # the quota is computed from the replicas, so it follows them
-    assert lines[5:7] == [
+    assert lines[6:8] == [
         '  ~ ResourceQuota production/compute: spec.hard["requests.cpu"], spec.hard["requests.memory"], '
         'spec.hard["limits.cpu"], spec.hard["limits.memory"], spec.hard.pods',
         "  ~ Rollout production/securenexus: spec.replicas",
     ]
-    assert lines[7] == "uat"
-    removed = sorted(line.strip() for line in lines[8:] if line.startswith("  - "))
+    assert lines[8] == "uat"
+    removed = sorted(line.strip() for line in lines[9:] if line.startswith("  - "))
     expected = sorted(f"- {o['kind']} " + "/".join(filter(None, [o["metadata"].get("namespace"), o["metadata"]["name"]]))
                       for o in base_uat)
     assert removed == expected
