@@ -10,6 +10,7 @@ from typing import Iterator
 from generator.spec import tenancy
 from generator.spec.environment import Environment, team_binding_name
 from generator.validate.schemas import has_version
+from generator.yamlnodes import dotted
 
 MAX_CONFIGMAP_BYTES = 1024 * 1024  # the API server refuses a ConfigMap whose data is larger
 
@@ -104,7 +105,7 @@ def _api_server(env: Environment) -> Iterator[Problem]:
                   for i, s in enumerate(svc.secrets) if s.mount_path]
         for path, where in paths:
             if path in mounts:
-                yield where, f"{path} is already mounted by {'.'.join(map(str, mounts[path]))}"
+                yield where, f"{path} is already mounted by {dotted(mounts[path])}"
             mounts.setdefault(path, where)
 
 
