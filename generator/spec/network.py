@@ -3,6 +3,7 @@ ports. ``generator.build.network`` turns them into NetworkPolicies on both sides
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from typing import Literal
 
@@ -11,6 +12,12 @@ from pydantic import Field, field_validator, model_validator
 from generator.spec.common import DnsLabel, Labels, Model, Port, require_one
 
 Protocol = Literal["TCP", "UDP", "SCTP"]
+
+
+@functools.lru_cache(maxsize=4096)
+def _network(block: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """A parsed block, strict (no host bits); cached: specs repeat the same few blocks in every service."""
+    return ipaddress.ip_network(block, strict=True)
 
 
 class Peer(Model):
@@ -39,16 +46,16 @@ class Peer(Model):
         for block in [value] if isinstance(value, str) else value or []:
             if "/" not in block:
                 raise ValueError(f"{block!r} has no prefix length: write it as a block, e.g. '{block}/32'")
-            ipaddress.ip_network(block, strict=True)
+            _network(block)
         return value
 
     @model_validator(mode="after")
     def _except_inside(self) -> "Peer":
         if self.cidr is None:
             return self
-        outer = ipaddress.ip_network(self.cidr)
+        outer = _network(self.cidr)
         for block in self.except_:
-            inner = ipaddress.ip_network(block)
+            inner = _network(block)
             if inner.version != outer.version:
                 raise ValueError(f"except {block} is IPv{inner.version} but cidr {self.cidr} is IPv{outer.version}")
             if inner == outer or not inner.subnet_of(outer):  # type: ignore[arg-type]
