@@ -25,7 +25,7 @@ import base64
 import binascii
 import functools
 import re
-from typing import Any, Iterator
+from typing import Any
 
 from detect_secrets.plugins import (
     artifactory, aws, azure_storage_key, basic_auth, cloudant, discord, github_token, gitlab_token, ibm_cos_hmac,
@@ -48,6 +48,15 @@ _DETECTORS = tuple(
         telegram_token.TelegramBotTokenDetector, twilio.TwilioKeyDetector,
     )
 )
+
+def _scoped(pattern: re.Pattern) -> str:
+    flags = ("i" if pattern.flags & re.I else "") + ("x" if pattern.flags & re.X else "")
+    return f"(?{flags}:{pattern.pattern})" if flags else f"(?:{pattern.pattern})"
+
+
+# Every detector reports only matches of its own ``denylist`` regexes: one search with all of them together
+# tells whether any detector needs to run on a string (most strings of a spec match none).
+_ANY_DETECTOR = re.compile("|".join(_scoped(p) for d in _DETECTORS for p in d.denylist))
 _MORE = (
     ("AWS access key", re.compile(r"(?<![A-Z0-9])(AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}(?![A-Z0-9])")),
     ("GitHub token", re.compile(r"github_pat_[A-Za-z0-9_]{22,}|gh[pousr]_[A-Za-z0-9]{30,}")),
@@ -73,6 +82,7 @@ _NAME_PARTS = re.compile(r"[A-Z]+(?![a-z])|[A-Z][a-z0-9]*|[a-z0-9]+")
 _EXEMPT_FIELDS = {("image", "digest"), ("image", "repository")}
 
 
+@functools.lru_cache(maxsize=65536)
 def _is_credential_name(key: str) -> bool:
     """Whether a key names a credential, word by word: DB_PASSWORD, dbPassword, api-key, but not PASSTHROUGH."""
     words = [w.lower() for w in _NAME_PARTS.findall(key)]
@@ -81,9 +91,10 @@ def _is_credential_name(key: str) -> bool:
 
 
 def _kind(text: str) -> str | None:
-    for detector in _DETECTORS:
-        if next(iter(detector.analyze_string(text)), None) is not None:
-            return detector.secret_type
+    if _ANY_DETECTOR.search(text):
+        for detector in _DETECTORS:
+            if next(iter(detector.analyze_string(text)), None) is not None:
+                return detector.secret_type
     for kind, pattern in _MORE:
         if pattern.search(text):
             return kind
@@ -120,26 +131,32 @@ def kind_of(value: str) -> str | None:
     return None
 
 
-def problems(data: Any, path: tuple = ()) -> Iterator[Problem]:
-    """Every string of ``data`` (a merged spec document) that looks like a credential."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            where = path + (key,)
-            if isinstance(key, str) and kind_of(key):
-                yield where, f"the key looks like a credential ({kind_of(key)}); a spec never holds one"
-            if len(path) >= 2 and path[-2] == "secrets" and key == "keys":
-                continue  # names of variables and of properties in the store: references, not values
-            if isinstance(value, str) and isinstance(key, str) and _REFERENCE.sub("", value).strip() and _is_credential_name(key):
-                yield where, "looks like a credential (its name says so); reference it through 'secrets' instead of a literal"
-                continue
-            yield from problems(value, where)
-    elif isinstance(data, list):
-        for index, item in enumerate(data):
-            yield from problems(item, path + (index,))
-    elif isinstance(data, str) and path[-2:] not in _EXEMPT_FIELDS:
-        found = kind_of(data)
-        if found:
-            yield path, f"looks like a credential ({found}); reference it through 'secrets' (External Secrets) instead"
+def problems(data: Any) -> list[Problem]:
+    """Every string of ``data`` (a merged spec document) that looks like a credential (one iterative walk)."""
+    found: list[Problem] = []
+    stack: list[tuple[tuple, Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        kind = type(value)
+        if kind is dict:
+            references = len(path) >= 2 and path[-2] == "secrets"  # a secret source: names, not values
+            for key, item in value.items():
+                where = path + (key,)
+                if type(key) is str and kind_of(key):
+                    found.append((where, f"the key looks like a credential ({kind_of(key)}); a spec never holds one"))
+                if references and key == "keys":
+                    continue
+                if type(item) is str and type(key) is str and _is_credential_name(key) and _REFERENCE.sub("", item).strip():
+                    found.append((where, "looks like a credential (its name says so); reference it through 'secrets' instead of a literal"))
+                    continue
+                stack.append((where, item))
+        elif kind is list:
+            stack.extend((path + (i,), item) for i, item in enumerate(value))
+        elif kind is str and path[-2:] not in _EXEMPT_FIELDS:
+            credential = kind_of(value)
+            if credential:
+                found.append((path, f"looks like a credential ({credential}); reference it through 'secrets' (External Secrets) instead"))
+    return found
 
 
 def secrets_in(data: Any) -> set[str]:

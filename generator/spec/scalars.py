@@ -17,7 +17,7 @@ Pure function of plain data; ``generator.load`` adds the file and line.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from typing import Any
 
 INT32_MAX = 2**31 - 1
 
@@ -33,30 +33,33 @@ def _describe(char: str) -> str:
     return f"U+{ord(char):04X}"
 
 
-def problems(data: Any, path: tuple = ()) -> Iterator[Problem]:
-    """Every rule broken anywhere in ``data`` (a parsed spec document), with the field path."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            where = path + (key,)
-            if isinstance(key, str):
-                if key.startswith("$"):
-                    yield where, "keys starting with '$' are patch directives in Kustomize; rename the key"
-                bad = _BAD_CHARS.search(key)
-                if bad:
-                    yield where, f"the key holds the control or invisible character {_describe(bad.group())}"
-            yield from problems(value, where)
-    elif isinstance(data, list):
-        for index, item in enumerate(data):
-            yield from problems(item, path + (index,))
-    elif isinstance(data, bool):
-        return
-    elif isinstance(data, int):
-        if abs(data) > INT32_MAX:
-            yield path, f"{data} is out of range: Kubernetes integers are at most {INT32_MAX} (int32)"
-    elif isinstance(data, float):
-        if data != data or data in (float("inf"), float("-inf")):
-            yield path, "not a finite number"
-    elif isinstance(data, str):
-        bad = _BAD_CHARS.search(data)
-        if bad:
-            yield path, f"the value holds the control or invisible character {_describe(bad.group())}: remove it"
+def problems(data: Any) -> list[Problem]:
+    """Every rule broken anywhere in ``data`` (a parsed spec document), with the field path (one iterative
+    walk: a 500-service spec has some 50,000 nodes)."""
+    found: list[Problem] = []
+    stack: list[tuple[tuple, Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        kind = type(value)
+        if kind is dict:
+            for key, item in value.items():
+                where = path + (key,)
+                if type(key) is str:
+                    if key[:1] == "$":
+                        found.append((where, "keys starting with '$' are patch directives in Kustomize; rename the key"))
+                    bad = _BAD_CHARS.search(key)
+                    if bad:
+                        found.append((where, f"the key holds the control or invisible character {_describe(bad.group())}"))
+                stack.append((where, item))
+        elif kind is list:
+            stack.extend((path + (i,), item) for i, item in enumerate(value))
+        elif kind is str:
+            bad = _BAD_CHARS.search(value)
+            if bad:
+                found.append((path, f"the value holds the control or invisible character {_describe(bad.group())}: remove it"))
+        elif kind is int:
+            if abs(value) > INT32_MAX:
+                found.append((path, f"{value} is out of range: Kubernetes integers are at most {INT32_MAX} (int32)"))
+        elif kind is float and (value != value or value in (float("inf"), float("-inf"))):
+            found.append((path, "not a finite number"))
+    return found
