@@ -9,7 +9,7 @@ CHECKOV := $(CHECKOV_VENV)/bin/checkov
 HELM := $(VENV)/bin/helm
 ROOT ?= .
 
-.PHONY: render check validate test clean-venv
+.PHONY: render check validate test lock clean-venv
 
 $(RUNTIME): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,16 @@ validate: $(RUNTIME)
 test: $(TESTDEPS) $(CHECKOV) $(HELM)
 	$(PY) -m pytest
 	$(PY) -m generator test
+
+# The hash-pinned runtime dependencies the pull-request workflow installs (--require-hashes).
+LOCK := .ci/requirements.lock
+lock: $(RUNTIME)
+	$(PY) -m pip install --quiet --disable-pip-version-check 'pip-tools==7.5.1'
+	$(PY) -m piptools compile --quiet --generate-hashes --no-emit-index-url --no-emit-find-links --no-header \
+	  --strip-extras --output-file $(LOCK).new pyproject.toml
+	{ printf '%s\n' '# The runtime dependencies of gitops-gen (pyproject.toml), pinned with hashes for the pull-request' \
+	  '# workflow (pip install --require-hashes). Regenerate with `make lock` after changing the dependencies.'; \
+	  cat $(LOCK).new; } > $(LOCK) && rm $(LOCK).new
 
 clean-venv:
 	rm -rf $(VENV) $(CHECKOV_VENV)

@@ -12,7 +12,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from generator import __version__, doctor, fileset, pipeline, scaffold, verify
+from generator import __version__, doctor, fileset, pipeline, scaffold, transaction, verify
 from generator.errors import DriftDetected, Finding, GeneratorError, SpecError, ValidationFailed
 from generator.load import load_root
 from generator.reference import spec_reference
@@ -124,31 +124,36 @@ def _run(args: argparse.Namespace) -> int:
         for line in err.lines():
             print(line, file=sys.stderr)
         return err.exit_code
-    except OSError as err:  # the disk, not the specs: nothing was changed (writes are staged, then renamed)
-        print(f"error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr)
+    except OSError as err:  # the disk, not the specs: the write is transactional (generator.transaction)
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"error: {where}{err.strerror or err}", file=sys.stderr)
         return 1
 
 
 def _render(root: Path, *, check: bool) -> int:
     started = time.perf_counter()
-    result = pipeline.render(root)
-    change = fileset.plan(root, result.files, pipeline.MANAGED)
-    if check:
-        if change.changed:
-            raise DriftDetected(change.changed)
-        print(f"up to date: {len(result.files)} generated files match the specs")
-        return 0
-    fileset.apply(root, change)
+    with transaction.Session(root, write=not check) as session:
+        result = pipeline.render(root)
+        change = fileset.plan(root, result.files, pipeline.MANAGED)
+        if check:
+            if change.changed or change.strays:
+                raise DriftDetected(change.changed, strays=list(change.strays))
+            print(f"up to date: {len(result.files)} generated files match the specs")
+            return 0
+        session.apply(change)
     for env in result.built.environments:
         kinds = Counter(o["kind"] for o in env.objects)
         print(f"{env.name}: {len(env.objects)} objects ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})")
+    for line in DriftDetected([], strays=list(change.strays)).stray_lines():
+        print(f"warning: {line}", file=sys.stderr)
     elapsed = time.perf_counter() - started
     print(f"{len(change.writes)} written, {len(change.deletes)} removed, {len(result.files)} files in {elapsed:.2f}s")
     return 0
 
 
 def _validate(root: Path) -> int:
-    count, files, found = validate_tree(root)
+    with transaction.Session(root, write=False):
+        count, files, found = validate_tree(root)
     if found:
         raise ValidationFailed(found)
     print(f"valid: {count} objects in {files} files")
@@ -221,6 +226,7 @@ def _init(target: Path, *, force: bool) -> int:
     if existing and not force:
         raise SpecError([Finding(str(target / rel), 0, 0, "", "exists: init writes nothing (use --force to overwrite "
                                  "the scaffold's files)") for rel in existing])
+    target.mkdir(parents=True, exist_ok=True)
     fileset.apply(target, fileset.Plan(writes=files))
     for rel in sorted(files):
         print(f"created {target / rel}")

@@ -9,7 +9,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# Characters a finding never prints raw (a terminal would act on them, or they would split the line):
+# controls, line and paragraph separators, bidirectional overrides, noncharacters.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff\U0001fffe\U0001ffff]")
+
+
+def _printable(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, order=True)
@@ -26,9 +35,9 @@ class Finding:
         where = self.file
         if self.line:
             where += f":{self.line}:{self.column}"
-        field = f" {self.path}:" if self.path else ""
-        message = " ".join(self.message.split("\n"))  # one finding, one line
-        return f"{where}:{field} {message}"
+        field = f" {_printable(self.path)}:" if self.path else ""
+        message = _printable(" ".join(self.message.split("\n")))  # one finding, one line
+        return f"{_printable(where)}:{field} {message}"
 
 
 class GeneratorError(Exception):
@@ -64,18 +73,28 @@ class ValidationFailed(FindingsError):
 
 
 class DriftDetected(GeneratorError):
-    """Committed generated files differ from the generator's output."""
+    """Committed generated files differ from the generator's output, or generated folders hold files the
+    generator does not produce (strays)."""
 
     exit_code = 1
 
-    def __init__(self, paths: list[str]):
+    def __init__(self, paths: list[str], strays: list[str] | None = None):
         self.paths = sorted(paths)
-        super().__init__(f"{len(self.paths)} generated file(s) differ from the specs")
+        self.strays = sorted(strays or [])
+        super().__init__(f"{len(self.paths)} generated file(s) differ from the specs, {len(self.strays)} stray file(s)")
+
+    def stray_lines(self) -> list[str]:
+        return [
+            f"stray: {p}: not produced by gitops-gen; generated folders hold only generated files "
+            "(move hand-written files out of rendered/, base/, overlays/ and charts/)"
+            for p in self.strays
+        ]
 
     def lines(self) -> list[str]:
-        return [f"drift: {p}" for p in self.paths] + [
-            f"{len(self.paths)} generated file(s) are stale: run `gitops-gen render` (or `make render`) and commit the result"
-        ]
+        lines = [f"drift: {p}" for p in self.paths] + self.stray_lines()
+        if self.paths:
+            lines.append(f"{len(self.paths)} generated file(s) are stale: run `gitops-gen render` (or `make render`) and commit the result")
+        return lines
 
 
 class ToolMissing(GeneratorError):

@@ -10,6 +10,7 @@ deeper layers first; lists and scalars are replaced whole by the later layer; ``
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import types
 import typing
@@ -19,13 +20,16 @@ from typing import Any
 
 import pydantic
 
+from generator import rootfs
 from generator.errors import Finding, SpecError
 from generator.spec import Environment
 from generator.spec.common import DNS_LABEL_PATTERN
+from generator.spec import credentials, scalars
 from generator.spec.checks import problems
 from generator.yamlnodes import Mark, dotted, parse
 
 SPEC_DIR = "environments"
+MAX_SPEC_BYTES = 8 << 20  # a spec file is text a person writes; a FIFO or /dev/zero never gets this far
 _NAME = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
 
 
@@ -40,14 +44,37 @@ class LoadedEnvironment:
 
 
 def load_root(root: Path) -> list[LoadedEnvironment]:
-    """Load every environment under ``root/environments``, sorted by name; raise SpecError with all findings."""
-    spec_dir = root / SPEC_DIR
-    if not spec_dir.is_dir():
-        raise SpecError([Finding(f"{SPEC_DIR}/", 0, 0, "", "no such folder: a root holds its specs in environments/")])
-    files = sorted(p.name for p in spec_dir.glob("*.yaml") if not p.name.startswith("_"))
+    """Load every environment under ``root/environments``, sorted by name; raise SpecError with all findings.
+    Files are read only inside the root, never through a symlink, only regular files of bounded size."""
+    root_fd = rootfs.open_root(root)
+    try:
+        return _load(root_fd)
+    finally:
+        os.close(root_fd)
+
+
+def _spec_files(root_fd: int) -> list[str]:
+    try:
+        dir_fd = rootfs.open_dir(root_fd, [SPEC_DIR])
+    except FileNotFoundError:
+        raise SpecError([Finding(f"{SPEC_DIR}/", 0, 0, "", "no such folder: a root holds its specs in environments/")]) from None
+    except rootfs.UnsafePath:
+        raise SpecError([Finding(f"{SPEC_DIR}/", 0, 0, "", "is a symlink or not a folder: specs are read only inside the root")]) from None
+    try:
+        names = sorted(os.listdir(dir_fd))
+    finally:
+        os.close(dir_fd)
+    misnamed = [n for n in names if n.endswith(".yml") or n.endswith(".YAML") or n.endswith(".YML")]
+    if misnamed:
+        raise SpecError([Finding(f"{SPEC_DIR}/{n}", 0, 0, "", f"spec files end in .yaml: rename it to {n.rsplit('.', 1)[0]}.yaml") for n in misnamed])
+    return [n for n in names if n.endswith(".yaml") and not n.startswith("_")]
+
+
+def _load(root_fd: int) -> list[LoadedEnvironment]:
+    files = _spec_files(root_fd)
     if not files:
         raise SpecError([Finding(f"{SPEC_DIR}/", 0, 0, "", "no environment files (*.yaml not starting with '_')")])
-    reader = _Reader(root)
+    reader = _Reader(root_fd)
     loaded, findings = [], []
     for name in files:
         result = reader.environment(f"{SPEC_DIR}/{name}")
@@ -63,16 +90,18 @@ def load_root(root: Path) -> list[LoadedEnvironment]:
 class _Reader:
     """Parses each file once and resolves ``extends`` chains."""
 
-    def __init__(self, root: Path):
-        self.root = root
+    def __init__(self, root_fd: int):
+        self.root_fd = root_fd
         self.parsed: dict[str, tuple[Any, dict, list[Finding]]] = {}
 
     def _parse(self, rel: str) -> tuple[Any, dict, list[Finding]]:
         if rel not in self.parsed:
             try:
-                text = (self.root / rel).read_text(encoding="utf-8")
+                text = rootfs.read_bytes(self.root_fd, rel, MAX_SPEC_BYTES).decode("utf-8")
             except UnicodeDecodeError as err:
                 self.parsed[rel] = (None, {}, [Finding(rel, 1, 1, "", f"not UTF-8 text: {err.reason}")])
+            except rootfs.UnsafePath as err:
+                self.parsed[rel] = (None, {}, [Finding(rel, 0, 0, "", f"cannot read: {err.message}")])
             except OSError as err:
                 self.parsed[rel] = (None, {}, [Finding(rel, 0, 0, "", f"cannot read: {err.strerror or err}")])
             else:
@@ -96,11 +125,17 @@ class _Reader:
             targets = []
         for index, target in enumerate(targets):
             where = ("extends",) if isinstance(data["extends"], str) else ("extends", index)
-            target_rel = (Path(rel).parent / target).as_posix()
+            try:
+                if target.startswith("/"):
+                    raise rootfs.UnsafePath(target, "an absolute path")
+                target_rel = rootfs.normalize(f"{Path(rel).parent.as_posix()}/{target}")
+            except rootfs.UnsafePath as err:
+                findings.append(_at(marks, rel, where, f"extends {target!r}: {err.message}; layers live inside the root"))
+                continue
             if target_rel in stack or target_rel == rel:
                 findings.append(_at(marks, rel, where, f"extends {target!r} makes a cycle: {' -> '.join(stack + (rel, target_rel))}"))
                 continue
-            if not (self.root / target_rel).is_file():
+            if _missing(self.root_fd, target_rel):
                 findings.append(_at(marks, rel, where, f"extends {target!r}, but {target_rel} does not exist"))
                 continue
             base, base_marks, base_findings, base_layers = self._layered(target_rel, stack + (rel,))
@@ -122,15 +157,38 @@ class _Reader:
             return [Finding(rel, 1, 1, "", f"environment name {name!r} (the file name) must be a DNS-1123 label")]
         data.setdefault("namespace", name)
         marks = _live_marks(data, marks)
-        data, file_findings = read_config_files(self.root, data, marks, rel)
+        data, file_findings = read_config_files(self.root_fd, data, marks, rel)
         if file_findings:
             return file_findings
+        raw = [_at(marks, rel, path, message) for path, message in (*scalars.problems(data), *credentials.problems(data))]
+        if raw:  # the models would only repeat these (and could echo a credential)
+            return _redacted(raw, credentials.secrets_in(data))
         try:
             spec = Environment.model_validate(data)
         except pydantic.ValidationError as err:
-            return [_from_pydantic(error, marks, rel) for error in err.errors()]
+            return _redacted([_from_pydantic(error, marks, rel) for error in err.errors()], credentials.secrets_in(data))
         found = [_at(marks, rel, path, message) for path, message in problems(spec, name)]
         return found or LoadedEnvironment(name=name, source=rel, layers=layers, spec=spec)
+
+
+def _redacted(findings: list[Finding], secrets: set[str]) -> list[Finding]:
+    """``findings`` with every credential of the document blanked out of their messages and field paths."""
+    if not secrets:
+        return findings
+    out = []
+    for f in findings:
+        message, path = f.message, f.path
+        for secret in sorted(secrets, key=len, reverse=True):
+            message, path = message.replace(secret, "<redacted>"), path.replace(secret, "<redacted>")
+        out.append(Finding(f.file, f.line, f.column, path, message))
+    return out
+
+
+def _missing(root_fd: int, rel: str) -> bool:
+    try:
+        return rootfs.kind(root_fd, rel) is None
+    except OSError:
+        return False  # reading it reports why
 
 
 def merge(base: Any, over: Any) -> Any:
@@ -220,7 +278,7 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def read_config_files(root: Path, data: dict, marks: dict, rel: str) -> tuple[dict, list[Finding]]:
+def read_config_files(root_fd: int, data: dict, marks: dict, rel: str) -> tuple[dict, list[Finding]]:
     """Fill in ``content`` of every ConfigMap file a spec names by ``file`` (services.*.volumes.*.files.*),
     reading it from the spec root. The path must stay inside the root (no absolute paths, no '..' out of
     it, no symlink leading out) and be UTF-8 text. Returns new data; the input is not changed."""
@@ -228,7 +286,6 @@ def read_config_files(root: Path, data: dict, marks: dict, rel: str) -> tuple[di
     services = data.get("services")
     if not isinstance(services, dict):
         return data, findings
-    base = root.resolve()
     new_services = dict(services)
     for svc_name, svc in services.items():
         volumes = svc.get("volumes") if isinstance(svc, dict) else None
@@ -247,12 +304,11 @@ def read_config_files(root: Path, data: dict, marks: dict, rel: str) -> tuple[di
                 if "content" in entry:
                     findings.append(_at(marks, rel, where, "give content or file, not both"))
                     continue
-                target = (base / entry["file"]).resolve()
-                if Path(entry["file"]).is_absolute() or not target.is_relative_to(base):
-                    findings.append(_at(marks, rel, where, f"{entry['file']!r} is outside the spec root"))
+                try:  # confined to the root, no symlink followed, a bounded regular file (generator.rootfs)
+                    text = rootfs.read_bytes(root_fd, rootfs.normalize(entry["file"]), MAX_SPEC_BYTES).decode("utf-8")
+                except rootfs.UnsafePath as err:
+                    findings.append(_at(marks, rel, where, f"{entry['file']!r}: {err}"))
                     continue
-                try:
-                    text = target.read_text(encoding="utf-8")
                 except UnicodeDecodeError:
                     findings.append(_at(marks, rel, where, f"{entry['file']!r} is not UTF-8 text"))
                     continue

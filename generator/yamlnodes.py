@@ -1,12 +1,18 @@
 """Turn one YAML spec file into plain data plus the line and column of every key and list item.
 
 Safer and stricter than ``yaml.safe_load``: duplicate keys, merge keys (``<<``), custom tags, recursive
-aliases and alias bombs are errors; keys stay the text that was written (``on:`` is the key "on", not
-True); timestamps stay strings. Used only by ``generator.load``.
+aliases, alias bombs and nesting deeper than ``MAX_DEPTH`` are errors; keys stay the text that was written
+(``on:`` is the key "on", not True); timestamps stay strings. Used only by ``generator.load``.
+
+PyYAML resolves plain scalars by YAML 1.1 (``010`` is 8, ``1:20`` is 80, ``yes`` is true, ``1e3`` is
+text). Rather than switch parsers (PyYAML's C composer gives the line marks and the node budget), every
+plain scalar is also resolved by the YAML 1.2 core schema, and one that the two versions read differently
+is refused with "quote it": no reader of the spec can take it for something else.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -17,6 +23,7 @@ Path = tuple  # a field path: keys (str) and list indexes (int)
 Mark = tuple[str, int, int]  # (file, line, column), 1-based
 
 NODE_BUDGET = 100_000  # constructed nodes per file, aliases counted every time they are expanded
+MAX_DEPTH = 48  # nested mappings and lists; the deepest spec field is about 10 levels down
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCALARS = yaml.constructor.SafeConstructor()
@@ -28,6 +35,32 @@ _CONSTRUCT = {
     "tag:yaml.org,2002:str": lambda node: node.value,
     "tag:yaml.org,2002:timestamp": lambda node: node.value,
 }
+
+
+_CORE_12 = (  # YAML 1.2 core schema: https://yaml.org/spec/1.2.2/#1023-core-schema
+    ("tag:yaml.org,2002:null", re.compile(r"~|null|Null|NULL|")),
+    ("tag:yaml.org,2002:bool", re.compile(r"true|True|TRUE|false|False|FALSE")),
+    ("tag:yaml.org,2002:int", re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")),
+    ("tag:yaml.org,2002:float", re.compile(
+        r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.nan|\.NaN|\.NAN")),
+)
+
+
+def _core_12(text: str) -> tuple[str, Any]:
+    """(tag, value) of a plain scalar under the YAML 1.2 core schema."""
+    for tag, pattern in _CORE_12:
+        if pattern.fullmatch(text):
+            if tag == "tag:yaml.org,2002:int":
+                base = 8 if text.startswith("0o") else 16 if text.startswith("0x") else 10
+                return tag, int(text[2:] if base != 10 else text, base)
+            if tag == "tag:yaml.org,2002:float":
+                return tag, float(text.lower().replace(".inf", "inf").replace(".nan", "nan"))
+            return tag, None if tag.endswith("null") else text.lower() == "true" if tag.endswith("bool") else text
+    return "tag:yaml.org,2002:str", text
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and (a == b or a != a and b != b)  # NaN is NaN
 
 
 class _Stop(Exception):
@@ -77,6 +110,9 @@ class _Builder:
         self.findings.append(Finding(self.file, line, col, dotted(path), message))
 
     def node(self, node: yaml.Node, path: Path) -> Any:
+        if len(path) > MAX_DEPTH:
+            self._fail(node, path[:MAX_DEPTH], f"nested deeper than {MAX_DEPTH} levels")
+            raise _Stop
         self.count += 1
         if self.count > NODE_BUDGET:
             self._fail(node, path, f"the document expands to more than {NODE_BUDGET} nodes (an alias bomb?)")
@@ -99,7 +135,13 @@ class _Builder:
         if construct is None:
             self._fail(node, path, f"unsupported YAML tag {node.tag}")
             return None
-        return construct(node)
+        value = construct(node)
+        if not node.style:  # plain: resolved by the schema, not written as a string
+            tag_12, value_12 = _core_12(node.value)
+            if not _same(value, value_12) and not (node.tag.endswith("timestamp") and tag_12.endswith("str")):
+                self._fail(node, path, f"{node.value!r} reads as {value!r} in YAML 1.1 but {value_12!r} in YAML 1.2: "
+                           "quote it if it is text, or write the number or true/false plainly")
+        return value
 
     def _sequence(self, node: yaml.SequenceNode, path: Path) -> list:
         items = []

@@ -166,7 +166,7 @@ def test_spec_errors_name_file_line_and_field(root, run_cli, env_file, text, exp
 
 
 def test_an_environment_named_argocd_is_refused(root, run_cli):
-    (root / "environments/argocd.yaml").write_text("extends: _defaults.yaml\n", encoding="utf-8")
+    (root / "environments/argocd.yaml").write_text("extends: _defaults.yaml\nnamespace: tools\n", encoding="utf-8")
     result = run_cli("render", "--root", str(root))
     assert result.code == 2
     assert result.err.startswith("environments/argocd.yaml:1:1: the environment name 'argocd' is reserved")

@@ -147,7 +147,7 @@ VARIANTS = [
                  id="metrics-port-equal-to-service-port"),
     pytest.param(lambda s: _svc(s).update(alerts={"disable": ["HighCpuUsage", "PodRestartLooping"], "rules": [
         {"alert": "HighErrorRate", "expr": "x > 1", "severity": "critical"},
-        {"alert": "Own", "expr": "a: b\n---\n{{ .x }}", "for": "1m", "description": "é \u2028"},
+        {"alert": "Own", "expr": "a: b\n---\n{{ .x }}", "for": "1m", "description": "é \u00a0"},
         {"alert": "PodRestartLooping", "expr": "restarts > 9", "summary": "appended, not in place"},
         {"alert": "Own", "expr": "second definition wins"},
     ]}), id="alerts-disable-replace-extra"),

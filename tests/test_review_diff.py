@@ -39,19 +39,22 @@ def test_reports_exactly_the_changed_objects_and_fields(two_commits, run_cli):
     result = run_cli("diff", "--base", "HEAD~1", "--root", str(two_commits))
     assert result.code == 0, result.err
     lines = result.out.splitlines()
-    assert lines[0] == f"HEAD~1 -> working tree: 3 changed, 0 added, {len(base_uat) + 1} removed"
+    assert lines[0] == f"HEAD~1 -> working tree: 4 changed, 0 added, {len(base_uat) + 1} removed"
     # removing uat deletes its Namespace, workload and Application: each is a risk, listed first
     risks = [line for line in lines[1:] if line.startswith("  high ")]
     assert "  high object-removed uat Deployment uat/securenexus: Deployment deleted" in risks
     assert "  high object-removed uat Namespace uat: Namespace deleted and everything in it" in risks
     body = lines[lines.index("argocd"):]
-    assert body[:5] == [
+    assert body[:3] == [
         "argocd",
         "  ~ AppProject argocd/securenexus",
         '      spec.destinations[2]: {"namespace":"uat","server":"https://kubernetes.default.svc"} -> unset',
-        "  - Application argocd/securenexus-uat",
-        "production",
     ]
+    # the root syncs the environments' Applications by name, so its include list loses uat's
+    assert body[3] == "  ~ Application argocd/securenexus"
+    assert body[4].startswith("      spec.source.directory.include: {application-securenexus-production.yaml,")
+    assert body[5:7] == ["  - Application argocd/securenexus-uat", "production"]
+    body = body[2:]
     # the quota is computed from the replicas, so it follows them
     assert body[5:13] == [
         "  ~ ResourceQuota production/compute",

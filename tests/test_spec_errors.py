@@ -192,7 +192,7 @@ def test_an_unreadable_spec_is_a_finding_not_a_traceback(rendered_root, run_cli)
     (rendered_root / "environments/qa.yaml").mkdir()
     outcome = run_cli("render", "--root", str(rendered_root))
     assert outcome.code == 2
-    assert outcome.err.startswith("environments/qa.yaml: cannot read: Is a directory")
+    assert outcome.err.startswith("environments/qa.yaml: cannot read: not a regular file")
 
 
 def test_a_file_that_is_not_utf8_is_a_finding(rendered_root, run_cli):

@@ -249,11 +249,11 @@ BAD = [
     pytest.param(lambda s: s["api"]["envVars"].append({"name": "X", "valueFrom": {"secretKey": "MISSING"}}),
                  "services.api.envVars[3].valueFrom.secretKey: MISSING is not a key of the synced Secret", id="unknown-secret-key"),
     pytest.param(lambda s: s["api"]["envVars"].append({"name": "URL", "value": "postgres://api:hunter22@db/x"}),
-                 "services.api.envVars[3].value: the value looks like a credential", id="literal-password-in-url"),
+                 "services.api.envVars[3].value: looks like a credential", id="literal-password-in-url"),
     pytest.param(lambda s: s["api"]["ports"].append({"name": "http", "containerPort": 9999}),
                  "services.api.ports[1].name: port name 'http' is already used", id="duplicate-port-name"),
     pytest.param(lambda s: s["api"]["volumes"].update(conf={"mountPath": "/etc/x", "files": {"a.conf": {"file": "../outside.conf"}}}),
-                 "services.api.volumes.conf.files.a.conf.file: '../outside.conf' is outside the spec root", id="file-outside-root"),
+                 "services.api.volumes.conf.files.a.conf.file: '../outside.conf': ../outside.conf: leaves the root", id="file-outside-root"),
     pytest.param(lambda s: s["api"]["volumes"].update(conf={"mountPath": "/etc/x", "files": {"a.conf": {"file": "missing.conf"}}}),
                  "services.api.volumes.conf.files.a.conf.file: cannot read 'missing.conf'", id="file-missing"),
     pytest.param(lambda s: s["queue-worker"].update(serviceAccount={"name": "api"}, access={

@@ -49,6 +49,11 @@ def application_name(target: Target) -> str:
     return f"{target.project}-{target.env}"
 
 
+def file_name(kind: str, name: str) -> str:
+    """The file of an Argo CD object in ``rendered/argocd/``: ``<kind>-<name>.yaml``, lowercase kind."""
+    return f"{kind.lower()}-{name}.yaml"
+
+
 def _labels(system: str) -> dict[str, str]:
     return {"app.kubernetes.io/part-of": system, **MANAGED_BY}
 
@@ -153,7 +158,9 @@ def application(target: Target) -> dict:
 
 
 def root_project(targets: list[Target]) -> dict:
-    """The root's AppProject: this repository, and only Applications and AppProjects in Argo CD's namespace."""
+    """The root's AppProject: this repository, and only Applications in Argo CD's namespace. Never
+    AppProjects: a project that may create projects may create a wildcard one, so the projects are applied
+    by whoever administers Argo CD (``kubectl apply -f rendered/argocd/``), not synced from git."""
     first = targets[0]
     s = first.settings
     spec = {
@@ -161,10 +168,7 @@ def root_project(targets: list[Target]) -> dict:
         "sourceRepos": [s.repo_url],
         "destinations": [{"server": IN_CLUSTER, "namespace": s.namespace}],
         "clusterResourceWhitelist": [],
-        "namespaceResourceWhitelist": [
-            {"group": "argoproj.io", "kind": "AppProject"},
-            {"group": "argoproj.io", "kind": "Application"},
-        ],
+        "namespaceResourceWhitelist": [{"group": "argoproj.io", "kind": "Application"}],
     }
     meta = _meta(root_project_name(first), s, first.system, annotations={SYNC_WAVE: "-1"})
     return obj(API_VERSION, "AppProject", meta, spec=spec)
@@ -175,13 +179,19 @@ def root_project_name(target: Target) -> str:
 
 
 def root_application(targets: list[Target]) -> dict:
-    """The app-of-apps: syncs ``rendered/argocd/`` (itself included) into Argo CD's namespace. Applied
-    once by hand (``kubectl apply -f rendered/argocd/``); from then on every change arrives through git."""
+    """The app-of-apps: syncs the generated Applications of ``rendered/argocd/`` (itself included), named
+    one by one, so a file added to the folder by hand is never synced. Applied once by hand
+    (``kubectl apply -f rendered/argocd/``); from then on every Application change arrives through git."""
     first = targets[0]
     s = first.settings
+    files = sorted(file_name("Application", n) for n in [first.project, *(application_name(t) for t in targets)])
+    include = "{" + ",".join(files) + "}"
     spec = {
         "project": root_project_name(first),
-        "source": {"repoURL": s.repo_url, "targetRevision": s.target_revision, "path": _in_repo(s, FOLDER)},
+        "source": {
+            "repoURL": s.repo_url, "targetRevision": s.target_revision, "path": _in_repo(s, FOLDER),
+            "directory": {"recurse": False, "include": include},
+        },
         "destination": {"server": IN_CLUSTER, "namespace": s.namespace},
         "syncPolicy": _sync_policy(s, automated=True),
         "revisionHistoryLimit": 10,

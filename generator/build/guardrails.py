@@ -4,6 +4,7 @@ headroom) unless the spec gives amounts, and a LimitRange with defaults for cont
 from __future__ import annotations
 
 import math
+from decimal import ROUND_CEILING, Decimal
 
 from generator.build.meta import Context, metadata, obj
 from generator.spec import Environment, Service
@@ -24,13 +25,13 @@ def peak_pods(svc: Service) -> int:
     return svc.max_pods + extra
 
 
-def pod_amount(svc: Service, pick, unit) -> float:
+def pod_amount(svc: Service, pick, unit) -> Decimal:
     """What one pod reserves of an amount: its main container and sidecars together, or more while the
     largest init container runs next to the sidecars started before it (Kubernetes' effective request)."""
     sidecars = [c for c in svc.init_containers if c.sidecar]
     running = unit(pick(svc.resources)) + sum(unit(pick(c.resources)) for c in sidecars)
-    started = 0.0
-    largest_init = 0.0
+    started = Decimal(0)
+    largest_init = Decimal(0)
     for c in svc.init_containers:
         if c.sidecar:
             started += unit(pick(c.resources))
@@ -39,29 +40,34 @@ def pod_amount(svc: Service, pick, unit) -> float:
     return max(running, largest_init)
 
 
-def _cpu(millicores: float) -> str:
-    whole = math.ceil(millicores)
+def _ceil(value: Decimal) -> int:
+    return int(value.to_integral_value(rounding=ROUND_CEILING))
+
+
+def _cpu(millicores: Decimal) -> str:
+    whole = _ceil(millicores)
     return str(whole // 1000) if whole % 1000 == 0 else f"{whole}m"
 
 
-def _memory(size: float) -> str:
-    mib = math.ceil(size / 2**20)
+def _memory(size: Decimal) -> str:
+    mib = _ceil(size / 2**20)
     return f"{mib // 1024}Gi" if mib % 1024 == 0 else f"{mib}Mi"
 
 
 def computed_quota(spec: Environment) -> dict[str, str]:
-    factor = 1 + spec.quota.headroom_percent / 100
+    """The quota amounts from the services, in exact decimal arithmetic (quantities never pass through float)."""
+    factor = 1 + Decimal(spec.quota.headroom_percent) / 100
     pods = {name: peak_pods(svc) for name, svc in spec.services.items()}
 
-    def total(pick, unit) -> float:
-        return sum(pods[name] * pod_amount(svc, pick, unit) for name, svc in spec.services.items()) * factor
+    def total(pick, unit) -> Decimal:
+        return sum((pods[name] * pod_amount(svc, pick, unit) for name, svc in spec.services.items()), Decimal(0)) * factor
 
     return {
         "requests.cpu": _cpu(total(lambda r: r.requests.cpu, cpu_millicores)),
         "requests.memory": _memory(total(lambda r: r.requests.memory, memory_bytes)),
         "limits.cpu": _cpu(total(lambda r: r.limits.cpu, cpu_millicores)),
         "limits.memory": _memory(total(lambda r: r.limits.memory, memory_bytes)),
-        "pods": str(math.ceil(sum(pods.values()) * factor)),
+        "pods": str(_ceil(sum(pods.values()) * factor)),
     }
 
 

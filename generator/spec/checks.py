@@ -1,28 +1,22 @@
-"""Checks across fields that a single model cannot make: references between services and stores, and
-credentials written as literals. Each returns (field path, message) pairs; ``generator.load`` adds the
+"""Checks across fields that a single model cannot make: references between services and stores, name
+collisions, the production rules (credentials are found in ``credentials``, before the models). Each returns (field path, message) pairs; ``generator.load`` adds the
 file and line. Pure functions of a validated ``Environment``.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
+from generator.spec import tenancy
 from generator.spec.environment import Environment, team_binding_name
 from generator.spec.resources import floating_tag
 from generator.spec.service_rules import service_problems
+from generator.validate.schemas import has_version
+from generator.yamlnodes import dotted
+
+MAX_CONFIGMAP_BYTES = 1024 * 1024  # the API server refuses a ConfigMap whose data is larger
 
 Problem = tuple[tuple, str]
-
-_CREDENTIAL_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY|CREDENTIAL)", re.I)
-_CREDENTIAL_VALUE = re.compile(
-    r"(AKIA[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----|gh[pousr]_[A-Za-z0-9]{36}|xox[baprs]-[A-Za-z0-9-]{10,}"
-    r"|sk_live_[A-Za-z0-9]{16,}|://[^/\s:@]+:[^/\s@]+@)"
-)
-
-
-_REFERENCE = re.compile(r"\$\([A-Za-z_][A-Za-z0-9_]*\)")
-"""A $(VAR) reference Kubernetes expands from an earlier variable: never a credential by itself."""
 
 PRODUCTION_NAMES = ("production", "prod")
 
@@ -34,7 +28,8 @@ def is_production(env: Environment, name: str) -> bool:
 
 def problems(env: Environment, name: str) -> list[Problem]:
     """Every cross-field problem of ``env`` (the environment called ``name``), in field order."""
-    found = [*_references(env), *_literals(env), *_collisions(env), *_names(env), *_accounts(env), *_exposure(env)]
+    found = [*_references(env), *_collisions(env), *_names(env), *_accounts(env), *_exposure(env),
+             *_api_server(env), *tenancy.problems(env)]
     for service_name, svc in env.services.items():
         found += service_problems(service_name, svc)
     if is_production(env, name):
@@ -146,19 +141,23 @@ def _references(env: Environment) -> Iterator[Problem]:
                     yield base + (direction, i), "ports are required unless the peer is a service"
 
 
-def _literals(env: Environment) -> Iterator[Problem]:
+def _api_server(env: Environment) -> Iterator[Problem]:
+    """What the API server would refuse and no single model sees: schemas for the version, object sizes,
+    mount paths used twice in one container."""
+    if not has_version(env.kubernetes_version):
+        yield ("kubernetesVersion",), f"no Kubernetes schemas for {env.kubernetes_version} in this gitops-gen: pick a supported version"
     for name, svc in env.services.items():
-        literals = [(("services", name, "env", key), key, value) for key, value in svc.env.items()]
-        literals += [(("services", name, "envVars", i, "value"), v.name, v.value)
-                     for i, v in enumerate(svc.env_vars) if v.value is not None]
-        literals += [(("services", name, "initContainers", i, "env", j, "value"), v.name, v.value)
-                     for i, c in enumerate(svc.init_containers) for j, v in enumerate(c.env) if v.value is not None]
-        for where, key, value in literals:
-            text = _REFERENCE.sub("", value)
-            if _CREDENTIAL_NAME.search(key) and text.strip():
-                yield where, "looks like a credential; reference it through 'secrets' instead of a literal value"
-            elif _CREDENTIAL_VALUE.search(text):
-                yield where, "the value looks like a credential; reference it through 'secrets' instead"
+        size = sum(len(k.encode()) + len(v.encode()) for k, v in svc.env.items())
+        if size > MAX_CONFIGMAP_BYTES - 4096:  # the rest of the object needs room too
+            yield ("services", name, "env"), f"{size} bytes of configuration: a ConfigMap holds at most 1 MiB"
+        mounts: dict[str, tuple] = {}
+        paths = [(p.rstrip("/") or "/", ("services", name, "security", "writablePaths", i)) for i, p in enumerate(svc.security.writable_paths)]
+        paths += [(s.mount_path.rstrip("/") or "/", ("services", name, "secrets", i, "mountPath"))
+                  for i, s in enumerate(svc.secrets) if s.mount_path]
+        for path, where in paths:
+            if path in mounts:
+                yield where, f"{path} is already mounted by {dotted(mounts[path])}"
+            mounts.setdefault(path, where)
 
 
 def _collisions(env: Environment) -> Iterator[Problem]:

@@ -7,10 +7,12 @@ frozen, and YAML keys are camelCase like the Kubernetes fields they become.
 
 from __future__ import annotations
 
+import decimal
 import re
+from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 
 
@@ -68,17 +70,63 @@ LabelKey = Annotated[
     Field(description="A Kubernetes label key, optionally prefixed by a DNS subdomain and '/'."),
 ]
 
+_LABEL_KEY = re.compile(r"([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?")
+_LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?")
+MAX_ANNOTATIONS_BYTES = 256 * 1024  # the API server's limit on all annotations of one object
+
+
+def _labels(value: dict[str, str]) -> dict[str, str]:
+    for key, label in value.items():
+        if not _LABEL_KEY.fullmatch(key):
+            raise ValueError(f"label key {key!r} is not a qualified name ([prefix/]name, name at most 63 characters)")
+        if not _LABEL_VALUE.fullmatch(label):
+            raise ValueError(f"the value of label {key!r} is not a label value (at most 63 characters, alphanumeric at both ends)")
+    return value
+
+
+def _annotations(value: dict[str, str]) -> dict[str, str]:
+    for key in value:
+        if not _LABEL_KEY.fullmatch(key):
+            raise ValueError(f"annotation key {key!r} is not a qualified name ([prefix/]name, name at most 63 characters)")
+    if sum(len(k.encode()) + len(v.encode()) for k, v in value.items()) > MAX_ANNOTATIONS_BYTES // 2:
+        raise ValueError(f"the annotations are larger than {MAX_ANNOTATIONS_BYTES // 2} bytes")
+    return value
+
+
+Labels = Annotated[dict[str, str], AfterValidator(_labels)]
+"""Labels or label selectors written by users: keys qualified names, values label values (API-server rules)."""
+Annotations = Annotated[dict[str, str], AfterValidator(_annotations)]
+"""Annotations written by users: qualified-name keys, half the API server's size limit at most (the rest is ours)."""
+
 _CPU = r"^([0-9]+m|[0-9]+(\.[0-9]{1,3})?)$"
 _MEMORY = r"^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"
+
+# Exact quantity arithmetic with ``decimal`` (no float rounding: three pods of 333m with 50% headroom are
+# 1500m, not 1499.9999m). A maintained quantity library would add a dependency for two small parsers; the
+# suffixes are fixed by Kubernetes. Every amount is positive, and at most what the API server's int64
+# milli-units hold.
+_DECIMAL = decimal.Context(prec=60, traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow])
+_MAX_MILLI = Decimal(2**63 - 1)
+
+
+def _positive_quantity(text: str, value: Decimal) -> str:
+    if value <= 0:
+        raise ValueError(f"{text} is zero: a request or limit must be more than nothing")
+    if value * 1000 > _MAX_MILLI:
+        raise ValueError(f"{text} is larger than any quantity Kubernetes can hold")
+    return text
+
 
 CpuQuantity = Annotated[
     str,
     StringConstraints(pattern=_CPU),
+    AfterValidator(lambda q: _positive_quantity(q, cpu_millicores(q) / 1000)),
     Field(description="CPU as a Kubernetes quantity string: millicores ('250m') or cores ('1', '0.5')."),
 ]
 MemoryQuantity = Annotated[
     str,
     StringConstraints(pattern=_MEMORY),
+    AfterValidator(lambda q: _positive_quantity(q, memory_bytes(q))),
     Field(description="Memory as a Kubernetes quantity string, e.g. '128Mi', '1Gi'."),
 ]
 
@@ -88,12 +136,14 @@ _SUFFIX = {
 }
 
 
-def cpu_millicores(quantity: str) -> float:
-    """'250m' -> 250, '1' -> 1000, '0.5' -> 500."""
-    return float(quantity[:-1]) if quantity.endswith("m") else float(quantity) * 1000
+def cpu_millicores(quantity: str) -> Decimal:
+    """'250m' -> 250, '1' -> 1000, '0.5' -> 500 (exact)."""
+    if quantity.endswith("m"):
+        return Decimal(quantity[:-1])
+    return _DECIMAL.multiply(Decimal(quantity), 1000)
 
 
-def memory_bytes(quantity: str) -> float:
-    """'128Mi' -> 134217728."""
+def memory_bytes(quantity: str) -> Decimal:
+    """'128Mi' -> 134217728 (exact)."""
     number, suffix = re.fullmatch(r"([0-9.]+)([A-Za-z]*)", quantity).groups()  # type: ignore[union-attr]
-    return float(number) * _SUFFIX[suffix]
+    return _DECIMAL.multiply(Decimal(number), _SUFFIX[suffix])

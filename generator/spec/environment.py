@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from generator.spec.argocd import ArgoCD
-from generator.spec.common import DnsLabel, LabelKey, LabelValue, Model, require_one
+from generator.spec.common import DnsLabel, LabelKey, Labels, LabelValue, Model, require_one
 from generator.spec.guardrails import LimitRange, Quota
 from generator.spec.service import Service
 
@@ -74,7 +74,7 @@ class DnsTarget(Model):
     """Where pods resolve names: the cluster DNS pods that every service may reach on port 53."""
 
     namespace: DnsLabel = Field("kube-system", description="Namespace of the cluster DNS.")
-    pod_labels: dict[str, str] = Field(
+    pod_labels: Labels = Field(
         default_factory=lambda: {"k8s-app": "kube-dns"}, description="Labels of the DNS pods."
     )
 
@@ -84,7 +84,7 @@ class IngressController(Model):
     addresses for the ALB, the controller's pods for an in-cluster controller."""
 
     namespace: DnsLabel = Field("kube-system", description="Namespace of the ingress controller.")
-    pod_labels: dict[str, str] = Field(default_factory=dict, description="Labels of its pods; all pods when empty.")
+    pod_labels: Labels = Field(default_factory=dict, description="Labels of its pods; all pods when empty.")
     vpc_cidr: str | None = Field(
         None,
         description="The VPC's CIDR: an ALB in ip target mode sends from its VPC addresses, not from the "
@@ -155,13 +155,6 @@ class Environment(Model):
         if repeated:
             raise ValueError(f"names {', '.join(repeated)} more than once")
         return order
-
-    @model_validator(mode="after")
-    def _no_reserved_labels(self) -> "Environment":
-        for key in self.namespace_labels:
-            if key.startswith("pod-security.kubernetes.io/"):
-                raise ValueError(f"{key} is set by the generator (Pod Security Standards 'restricted')")
-        return self
 
 
 def team_binding_name(group: str) -> str:

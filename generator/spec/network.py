@@ -3,14 +3,21 @@ ports. ``generator.build.network`` turns them into NetworkPolicies on both sides
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from generator.spec.common import DnsLabel, Model, Port, require_one
+from generator.spec.common import DnsLabel, Labels, Model, Port, require_one
 
 Protocol = Literal["TCP", "UDP", "SCTP"]
+
+
+@functools.lru_cache(maxsize=4096)
+def _network(block: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """A parsed block, strict (no host bits); cached: specs repeat the same few blocks in every service."""
+    return ipaddress.ip_network(block, strict=True)
 
 
 class Peer(Model):
@@ -18,7 +25,7 @@ class Peer(Model):
 
     service: DnsLabel | None = Field(None, description="Another service of this environment, by name.")
     namespace: DnsLabel | None = Field(None, description="Every pod of a namespace, e.g. the ingress controller's.")
-    pod_labels: dict[str, str] | None = Field(
+    pod_labels: Labels | None = Field(
         None, description="With namespace: only pods carrying these labels."
     )
     cidr: str | None = Field(None, description="An IP block, e.g. '10.0.0.0/8'.")
@@ -37,8 +44,23 @@ class Peer(Model):
     @classmethod
     def _valid_cidr(cls, value):
         for block in [value] if isinstance(value, str) else value or []:
-            ipaddress.ip_network(block, strict=True)
+            if "/" not in block:
+                raise ValueError(f"{block!r} has no prefix length: write it as a block, e.g. '{block}/32'")
+            _network(block)
         return value
+
+    @model_validator(mode="after")
+    def _except_inside(self) -> "Peer":
+        if self.cidr is None:
+            return self
+        outer = _network(self.cidr)
+        for block in self.except_:
+            inner = _network(block)
+            if inner.version != outer.version:
+                raise ValueError(f"except {block} is IPv{inner.version} but cidr {self.cidr} is IPv{outer.version}")
+            if inner == outer or not inner.subnet_of(outer):  # type: ignore[arg-type]
+                raise ValueError(f"except {block} must be a strict subset of cidr {self.cidr}")
+        return self
 
 
 class Allow(Model):

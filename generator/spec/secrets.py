@@ -7,14 +7,21 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, model_validator
 
 from generator.spec.common import DnsLabel, Model
 
 
+def _secret_key(key: str) -> str:
+    if key in (".", "..") or key.startswith(".."):
+        raise ValueError(f"{key!r}: a Secret key cannot be '.' or '..' or start with '..' (the kubelet's own names)")
+    return key
+
+
 SecretKey = Annotated[
     str,
-    StringConstraints(pattern=r"^[-._a-zA-Z0-9]+$"),
+    StringConstraints(pattern=r"^[-._a-zA-Z0-9]+$", max_length=253),
+    AfterValidator(_secret_key),
     Field(description="A Secret key: an environment variable name, or a file name when mounted."),
 ]
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from generator.spec.common import DnsLabel, Model, Port
+from generator.spec.common import Annotations, DnsLabel, Model, Port
 
 Hostname = Annotated[
     str,
@@ -63,7 +63,7 @@ class Expose(Model):
         Field(description="ACM certificate for TLS; when unset the controller discovers one by host."),
     ] = None
     ssl_redirect: bool = Field(True, description="ALB: listen on 80 and 443 and redirect HTTP to HTTPS.")
-    annotations: dict[str, str] = Field(
+    annotations: Annotations = Field(
         default_factory=dict, description="Extra Ingress annotations (e.g. alb.ingress.kubernetes.io/wafv2-acl-arn)."
     )
     tls_secret_name: DnsLabel | None = Field(

@@ -34,6 +34,15 @@ def kubernetes_schemas(version: str):
     return folder
 
 
+def has_version(version: str) -> bool:
+    """Whether schemas exist for Kubernetes ``version`` (e.g. '1.33')."""
+    try:
+        kubernetes_schemas(version)
+    except SchemaMissing:
+        return False
+    return True
+
+
 def _crd_dir():
     return resources.files("generator") / "schemas" / "crds"
 
