@@ -39,7 +39,7 @@ validate: $(RUNTIME)
 
 # the generator's own tests (fixture specs under tests/), then the repository checks on every spec root
 test: $(TESTDEPS) $(CHECKOV) $(HELM)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 	$(PY) -m generator test
 
 # The hash-pinned runtime dependencies the pull-request workflow installs (--require-hashes).
