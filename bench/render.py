@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 from synthetic import write_root  # noqa: E402
 
 from generator import fileset, pipeline  # noqa: E402
-from generator.build import build_environment  # noqa: E402
+from generator.builders import build_environment  # noqa: E402
 from generator.load import load_root  # noqa: E402
 
 

@@ -15,7 +15,7 @@ from typing import Callable
 
 from generator import layout, validate
 from generator.argocd.objects import attributed
-from generator.build import build_environment
+from generator.builders import build_environment
 from generator.built import BuiltEnvironment, BuiltRoot
 from generator.emit import argocd, editor_schema, helm, kustomize, rendered
 from generator.errors import Finding, SpecError, ValidationFailed

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import SECURENEXUS, REPO, copy_root, tree
 from generator import validate
-from generator.build.guardrails import computed_quota
+from generator.builders.guardrails import computed_quota
 from generator.load import load_root
 from generator.validate import apiserver
 

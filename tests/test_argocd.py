@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from generator import pipeline, yamlio
-from generator.build import waves
+from generator.builders import waves
 from generator.errors import SpecError
 from generator.validate import schemas
 

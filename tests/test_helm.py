@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, reject, settings
 
 from conftest import REPO, root_id, spec_roots
 from generator import pipeline, toolchain, yamlio
-from generator.build import build_environment
+from generator.builders import build_environment
 from generator.emit import helm
 from generator.emit.helm.trace import copy_with_leaves
 from generator.emit.helm.values import ENVIRONMENT_KEY, chart_spec

@@ -55,7 +55,7 @@ def test_each_violation_is_caught_in_a_rollout(breakage, path):
 
 
 def test_render_refuses_a_non_compliant_pod(root, run_cli, monkeypatch):
-    from generator.build import workloads
+    from generator.builders import workloads
 
     real = workloads.container
 

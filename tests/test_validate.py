@@ -92,7 +92,7 @@ def test_validate_command_reports_a_hand_broken_file_by_path(root, run_cli):
 
 
 def test_render_refuses_to_write_invalid_output(root, run_cli, monkeypatch):
-    from generator.build import workloads
+    from generator.builders import workloads
 
     real = workloads.service
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.build.meta import MANAGED_BY, obj, xdict
-from generator.build.waves import SYNC_WAVE
+from generator.builders.meta import MANAGED_BY, obj, xdict
+from generator.builders.waves import SYNC_WAVE
 from generator.built import ArgoObject
 from generator.layout import ARGOCD_FOLDER as FOLDER
 from generator.layout import CHART_SHARED, CHARTS, chart_environment_paths

@@ -1,6 +1,6 @@
 """What runs in a container besides its image: command and args, named ports, ordered environment
 variables with ``valueFrom``, lifecycle hooks, and the init containers and native sidecars next to the
-service's main container. Every container gets the same hardened securityContext (``generator.build``);
+service's main container. Every container gets the same hardened securityContext (``generator.builders``);
 nothing here can loosen it.
 """
 

@@ -1,5 +1,5 @@
 """Network allows of a service: the peer at the other end (a service, a namespace or an IP block) and the
-ports. ``generator.build.network`` turns them into NetworkPolicies on both sides of each service edge."""
+ports. ``generator.builders.network`` turns them into NetworkPolicies on both sides of each service edge."""
 
 from __future__ import annotations
 

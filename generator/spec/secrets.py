@@ -1,5 +1,5 @@
 """Secrets of a service, by reference only: which keys to read from which path of which store, given to
-the container as variables or mounted as files (``generator.build.secrets`` turns them into an
+the container as variables or mounted as files (``generator.builders.secrets`` turns them into an
 ExternalSecret and the references that read it)."""
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ domain of their own live next to it: ``containers`` (ports, env, init containers
 ``probes``, ``volumes``, ``kinds``, ``placement``, ``resources`` (image, requests and limits), ``traffic``,
 ``availability`` (PDB, HPA, spread, singleton), ``secrets``.
 
-These models hold what a service *is*; how it becomes Kubernetes objects lives in ``generator.build``.
+These models hold what a service *is*; how it becomes Kubernetes objects lives in ``generator.builders``.
 Defaults are the hardened ones: a non-root uid 10001, a read-only root with ``/tmp`` writable, DNS
 egress only, and no API token.
 """

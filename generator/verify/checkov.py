@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from generator import toolchain
-from generator.build.workloads import waiver_annotations
+from generator.builders.workloads import waiver_annotations
 from generator.load import load_root
 
 

@@ -22,7 +22,7 @@ from importlib import resources
 import jinja2
 
 from generator import __version__, promotion, yamlio
-from generator.build import build_environment
+from generator.builders import build_environment
 from generator.built import BuiltRoot
 from generator.emit.helm import values as helm_values
 from generator.emit.helm.placement import place

@@ -11,7 +11,7 @@ Two deliberate differences from the spec:
   ExternalSecret's data keep the order the spec gives. So a secret source's ``keys`` is a list in the
   values: a name (read from the property of the same name) or a one-entry mapping ``{NAME: property}``.
 - The ResourceQuota amounts the spec leaves unset have a default computed from the services
-  (``generator.build.guardrails.computed_quota``); like every other default it is written out, in
+  (``generator.builders.guardrails.computed_quota``); like every other default it is written out, in
   ``quota``. Computing it in Go templates would need Kubernetes quantity parsing, and sprig's float
   functions round in decimal where Python rounds in binary, so the two could disagree by a millicore.
 
@@ -23,7 +23,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from generator.build.guardrails import computed_quota
+from generator.builders.guardrails import computed_quota
 from generator.spec import Environment
 
 _ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from decimal import ROUND_CEILING, Decimal
 
-from generator.build.meta import Context, metadata, obj
+from generator.builders.meta import Context, metadata, obj
 from generator.spec import Environment, Service
 from generator.spec.common import cpu_millicores, memory_bytes
 

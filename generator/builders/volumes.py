@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from generator.build.meta import Context, metadata, obj, xdict
+from generator.builders.meta import Context, metadata, obj, xdict
 from generator.spec import Service
 from generator.spec.service import writable_volume_name
 from generator.spec.volumes import Claim, Volume

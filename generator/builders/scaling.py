@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.build.meta import Context, metadata, obj, selector, xdict
+from generator.builders.meta import Context, metadata, obj, selector, xdict
 from generator.spec import Service
 
 

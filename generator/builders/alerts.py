@@ -1,5 +1,5 @@
 """The built-in alert rules, as data: the platform's alert table (condition, duration, severity) written
-as PromQL over one service in one namespace. ``generator.build.monitoring`` merges them with the spec."""
+as PromQL over one service in one namespace. ``generator.builders.monitoring`` merges them with the spec."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.build.meta import Context, metadata, obj, selector, xdict
+from generator.builders.meta import Context, metadata, obj, selector, xdict
 from generator.spec import Peer
 
 API = "networking.k8s.io/v1"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from generator.build.meta import Context, metadata, obj, xdict
+from generator.builders.meta import Context, metadata, obj, xdict
 from generator.spec import Service
 
 ALB = "alb.ingress.kubernetes.io/"

@@ -12,13 +12,13 @@ Nothing here reads files, prints, or mutates its input.
 
 from __future__ import annotations
 
-from generator.build import (
+from generator.builders import (
     access, delivery, guardrails, monitoring, network, scaling, secrets, traffic, volumes, waves, workloads,
 )
-from generator.build.identity import service_account
-from generator.build.meta import Context
-from generator.build.namespace import namespace
-from generator.build.order import ordered
+from generator.builders.identity import service_account
+from generator.builders.meta import Context
+from generator.builders.namespace import namespace
+from generator.builders.order import ordered
 from generator.spec import Environment
 
 

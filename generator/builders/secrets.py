@@ -5,8 +5,8 @@ No secret value ever appears in a spec or a manifest."""
 
 from __future__ import annotations
 
-from generator.build.identity import service_account
-from generator.build.meta import Context, metadata, obj, xdict
+from generator.builders.identity import service_account
+from generator.builders.meta import Context, metadata, obj, xdict
 from generator.spec import SecretStore, Service
 
 ESO_API = "external-secrets.io/v1"

@@ -3,7 +3,7 @@ mounts its API token, carrying an IAM role through IRSA when the spec names one.
 
 from __future__ import annotations
 
-from generator.build.meta import Context, metadata, obj
+from generator.builders.meta import Context, metadata, obj
 
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 
@@ -11,7 +11,7 @@ IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 def service_account(
     ctx: Context, name: str, role_arn: str | None, *, service: str | None = None, api_access: bool = False
 ) -> dict:
-    """Mounts its token only for a service granted API access (see ``generator.build.access``)."""
+    """Mounts its token only for a service granted API access (see ``generator.builders.access``)."""
     annotations = {IRSA_ANNOTATION: role_arn} if role_arn else None
     return obj(
         "v1", "ServiceAccount", metadata(name, ctx, service=service, annotations=annotations),

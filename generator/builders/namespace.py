@@ -3,7 +3,7 @@ Kubernetes version, plus the spec's extra labels."""
 
 from __future__ import annotations
 
-from generator.build.meta import Context, metadata, obj
+from generator.builders.meta import Context, metadata, obj
 
 PSS_LEVEL = "restricted"
 

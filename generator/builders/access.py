@@ -4,7 +4,7 @@ built-in view/edit/admin ClusterRoles, scoped to the environment's namespace."""
 
 from __future__ import annotations
 
-from generator.build.meta import Context, metadata, obj, xdict
+from generator.builders.meta import Context, metadata, obj, xdict
 from generator.spec import Service
 from generator.spec.environment import team_binding_name
 

@@ -3,8 +3,8 @@ the built-in alert table (minus what the spec disables, with its replacements) a
 
 from __future__ import annotations
 
-from generator.build.alerts import builtin_rules
-from generator.build.meta import Context, metadata, obj, selector, xdict
+from generator.builders.alerts import builtin_rules
+from generator.builders.meta import Context, metadata, obj, selector, xdict
 from generator.spec import Service
 
 API = "monitoring.coreos.com/v1"

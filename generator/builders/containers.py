@@ -1,13 +1,13 @@
 """Containers of a pod: the service's main container and its init containers and native sidecars, each
 with the same hardened securityContext (no privilege escalation, every capability dropped, read-only root,
-non-root), their ports, environment, probes and mounts. ``generator.build.workloads`` puts them into the
-pod template; ``generator.build.volumes`` owns the volumes they mount."""
+non-root), their ports, environment, probes and mounts. ``generator.builders.workloads`` puts them into the
+pod template; ``generator.builders.volumes`` owns the volumes they mount."""
 
 from __future__ import annotations
 
-from generator.build.meta import xdict
-from generator.build.secrets import secret_env, secret_name, secret_volumes
-from generator.build.volumes import main_mounts
+from generator.builders.meta import xdict
+from generator.builders.secrets import secret_env, secret_name, secret_volumes
+from generator.builders.volumes import main_mounts
 from generator.spec import Service
 from generator.spec.containers import EnvVar, ExtraContainer, Lifecycle
 from generator.spec.probes import Probe, Probes

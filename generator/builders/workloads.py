@@ -1,6 +1,6 @@
 """The pieces that run one service: its configuration ConfigMap, its pod template, and its Services (the
-workload object around the pod template is ``generator.build.delivery``'s; containers are
-``generator.build.containers``', volumes ``generator.build.volumes``').
+workload object around the pod template is ``generator.builders.delivery``'s; containers are
+``generator.builders.containers``', volumes ``generator.builders.volumes``').
 
 The pod template carries the hardened defaults: non-root identity, RuntimeDefault seccomp, no service
 account token unless the service has API access, and the spec's placement.
@@ -12,12 +12,12 @@ import hashlib
 import json
 from typing import Mapping
 
-from generator.build.containers import config_name, init_container
-from generator.build.containers import main_container as container
-from generator.build.meta import Context, metadata, obj, selector, xdict
-from generator.build.monitoring import pod_annotations
-from generator.build.secrets import secret_volumes
-from generator.build.volumes import files_checksum, pod_volumes
+from generator.builders.containers import config_name, init_container
+from generator.builders.containers import main_container as container
+from generator.builders.meta import Context, metadata, obj, selector, xdict
+from generator.builders.monitoring import pod_annotations
+from generator.builders.secrets import secret_volumes
+from generator.builders.volumes import files_checksum, pod_volumes
 from generator.spec import Service
 
 TOKEN_MOUNT_CHECK = "CKV_K8S_38"

@@ -4,10 +4,10 @@ the spec asks for one), a StatefulSet with its claim templates, a DaemonSet, a J
 
 from __future__ import annotations
 
-from generator.build.meta import Context, metadata, obj, selector, xdict
-from generator.build.secrets import secret_name
-from generator.build.volumes import claim_templates
-from generator.build.workloads import SINGLETON_ANNOTATION, pod_template, waiver_annotations
+from generator.builders.meta import Context, metadata, obj, selector, xdict
+from generator.builders.secrets import secret_name
+from generator.builders.volumes import claim_templates
+from generator.builders.workloads import SINGLETON_ANNOTATION, pod_template, waiver_annotations
 from generator.spec import Service
 
 ROLLOUTS_API = "argoproj.io/v1alpha1"
