@@ -1,7 +1,8 @@
 """`gitops-gen init`: the files of a new GitOps repository, from the installed package alone.
 
 The templates live in ``files/`` (package data; names starting with ``dot-`` become dotfiles, which
-packaging tools would otherwise skip). ``files`` is pure: it returns the scaffold as a FileSet with this
+packaging tools would otherwise skip; a trailing ``.in`` is dropped, so the GitHub workflows'
+``${{ }}`` expressions are not taken for chart templates). ``files`` is pure: it returns the scaffold as a FileSet with this
 package's version pinned in the Makefile; ``conflicts`` names the ones a target folder already holds. The
 CLI writes them through ``fileset`` (staged, then renamed), so a refused or failed init changes nothing.
 """
@@ -14,11 +15,13 @@ from pathlib import Path
 from generator import __version__, toolchain
 
 _DOT = "dot-"
+_TEMPLATE = ".in"
 
 
 def _walk(node, prefix: str = ""):
     for child in sorted(node.iterdir(), key=lambda c: c.name):
         name = "." + child.name[len(_DOT):] if child.name.startswith(_DOT) else child.name
+        name = name.removesuffix(_TEMPLATE)
         if child.is_dir():
             yield from _walk(child, f"{prefix}{name}/")
         elif not name.endswith((".pyc", ".pyo")):
