@@ -10,6 +10,27 @@ from __future__ import annotations
 from typing import NamedTuple
 
 
+def short_ref(namespace: str, name: str) -> str:
+    """'shop/web', or 'shop' for a cluster-scoped object."""
+    return f"{namespace}/{name}" if namespace else name
+
+
+class Named:
+    """Mixin of the review's records that carry an object's kind, namespace and name."""
+
+    kind: str
+    namespace: str
+    name: str
+
+    @property
+    def ref(self) -> str:
+        return short_ref(self.namespace, self.name)
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} {self.ref}"
+
+
 class ObjectRef(NamedTuple):
     api_version: str
     kind: str
@@ -24,4 +45,4 @@ class ObjectRef(NamedTuple):
     @property
     def label(self) -> str:
         """'Deployment shop/web', or 'Namespace shop' for a cluster-scoped object."""
-        return f"{self.kind} {self.namespace}/{self.name}" if self.namespace else f"{self.kind} {self.name}"
+        return f"{self.kind} {short_ref(self.namespace, self.name)}"

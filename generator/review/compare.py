@@ -21,7 +21,7 @@ from typing import Any, Iterator, Literal, Mapping
 from generator import yamlio
 from generator import layout
 from generator.layout import ARGOCD_DIR
-from generator.objectref import ObjectRef
+from generator.objectref import Named, ObjectRef
 from generator.pipeline import Result
 
 ROOT = f"{layout.ROOT}/"
@@ -40,7 +40,7 @@ class FieldChange:
 
 
 @dataclass(frozen=True)
-class ObjectChange:
+class ObjectChange(Named):
     """One object that differs between base and head, with both versions (None on the side it is missing)."""
 
     env: str
@@ -51,14 +51,6 @@ class ObjectChange:
     fields: tuple[FieldChange, ...] = ()
     before: dict | None = field(default=None, compare=False, repr=False)
     after: dict | None = field(default=None, compare=False, repr=False)
-
-    @property
-    def ref(self) -> str:
-        return f"{self.namespace}/{self.name}" if self.namespace else self.name
-
-    @property
-    def label(self) -> str:
-        return f"{self.kind} {self.ref}"
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, Literal
 
+from generator.objectref import Named
+
 Severity = Literal["high", "medium", "low"]
 SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")  # highest first
 Check = Callable[[dict | None, dict | None], Iterable[str]]
 
 
 @dataclass(frozen=True)
-class Risk:
+class Risk(Named):
     """One rule's finding on one object of one environment."""
 
     rule: str
@@ -27,14 +29,6 @@ class Risk:
     namespace: str
     name: str
     message: str
-
-    @property
-    def ref(self) -> str:
-        return f"{self.namespace}/{self.name}" if self.namespace else self.name
-
-    @property
-    def label(self) -> str:
-        return f"{self.kind} {self.ref}"
 
 
 @dataclass(frozen=True)
