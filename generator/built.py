@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.load import LoadedEnvironment
+from generator import layout
+from generator.load import LoadedCluster, LoadedEnvironment
 from generator.spec import Environment
 
 
 @dataclass(frozen=True)
 class BuiltEnvironment:
-    """One environment's spec and the objects built from it, in install order."""
+    """One environment's spec and the objects built from it, in install order; for an environment on
+    several clusters, one of them per cluster (``cluster`` set), each with that cluster's spec."""
 
     loaded: LoadedEnvironment
     objects: tuple[dict, ...]
+    cluster: LoadedCluster | None = None
 
     @property
     def name(self) -> str:
@@ -26,7 +29,17 @@ class BuiltEnvironment:
 
     @property
     def spec(self) -> Environment:
-        return self.loaded.spec
+        return self.cluster.spec if self.cluster else self.loaded.spec
+
+    @property
+    def tree(self) -> str:
+        """The folder of this tree under rendered/ and overlays/: ``<env>`` or ``<env>/<cluster>``."""
+        return layout.tree(self.name, self.cluster.name if self.cluster else None)
+
+    @property
+    def unit(self) -> str:
+        """The name of this tree in the Helm chart (values-<unit>.yaml): ``<env>`` or ``<env>.<cluster>``."""
+        return layout.unit(self.name, self.cluster.name if self.cluster else None)
 
     @property
     def source(self) -> str:

@@ -84,7 +84,7 @@ def _render(root: Path, *, check: bool) -> int:
     fileset.apply(root, change)
     for env in result.built.environments:
         kinds = Counter(o["kind"] for o in env.objects)
-        print(f"{env.name}: {len(env.objects)} objects ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})")
+        print(f"{env.tree}: {len(env.objects)} objects ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})")
     elapsed = time.perf_counter() - started
     print(f"{len(change.writes)} written, {len(change.deletes)} removed, {len(result.files)} files in {elapsed:.2f}s")
     return 0

@@ -37,6 +37,16 @@ class LoadedEnvironment:
     source: str
     layers: tuple[str, ...]
     spec: Environment
+    clusters: tuple["LoadedCluster", ...] = ()
+
+
+@dataclass(frozen=True)
+class LoadedCluster:
+    """One cluster of a multi-cluster environment: its name and the environment's spec with the cluster's
+    ``overrides`` merged on (validated like an environment, without ``clusters``)."""
+
+    name: str
+    spec: Environment
 
 
 def load_root(root: Path) -> list[LoadedEnvironment]:
@@ -127,7 +137,32 @@ class _Reader:
         except pydantic.ValidationError as err:
             return [_from_pydantic(error, marks, rel) for error in err.errors()]
         found = [_at(marks, rel, path, message) for path, message in problems(spec, name)]
-        return found or LoadedEnvironment(name=name, source=rel, layers=layers, spec=spec)
+        clusters = []
+        for cluster in spec.clusters or {}:
+            result = _cluster(data, marks, rel, name, cluster)
+            found += result if isinstance(result, list) else []
+            clusters += [result] if isinstance(result, LoadedCluster) else []
+        return found or LoadedEnvironment(name=name, source=rel, layers=layers, spec=spec, clusters=tuple(clusters))
+
+
+def _cluster(data: dict, marks: dict, rel: str, env: str, cluster: str) -> LoadedCluster | list[Finding]:
+    """The spec of one cluster: the environment without ``clusters``, its ``overrides`` merged on; errors
+    inside the overrides point at them, the rest at the environment's own lines."""
+    prefix = ("clusters", cluster, "overrides")
+    overrides = data["clusters"][cluster].get("overrides") or {}
+    merged = merge({k: v for k, v in data.items() if k != "clusters"}, overrides)
+    own = {path[len(prefix):]: mark for path, mark in marks.items() if path[:len(prefix)] == prefix and len(path) > 3}
+    cluster_marks = _live_marks(merged, {**marks, **own})
+    try:
+        spec = Environment.model_validate(merged)
+    except pydantic.ValidationError as err:
+        return [_prefixed(_from_pydantic(e, cluster_marks, rel), cluster) for e in err.errors()]
+    found = [_prefixed(_at(cluster_marks, rel, path, message), cluster) for path, message in problems(spec, env)]
+    return found or LoadedCluster(name=cluster, spec=spec)
+
+
+def _prefixed(finding: Finding, cluster: str) -> Finding:
+    return Finding(finding.file, finding.line, finding.column, finding.path, f"in cluster {cluster!r}: {finding.message}")
 
 
 def merge(base: Any, over: Any) -> Any:

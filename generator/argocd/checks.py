@@ -1,6 +1,7 @@
 """Checks across environments that no single spec can make: the Argo CD folder is not an environment's
 name, the settings that describe the one repository agree everywhere, and no two environments deploy to
-the same cluster namespace (their Applications would fight over the same objects).
+the same cluster namespace (their Applications would fight over the same objects), counting each cluster
+of a multi-cluster environment.
 
 Pure functions returning ``Finding``s. A finding about a file name points at line 1 of that file; a
 disagreement between layered settings names the environment file (line unknown, so 0).
@@ -56,11 +57,12 @@ def _shared_destinations(targets: list[Target], sources: dict[str, str]) -> list
     seen: dict[tuple, str] = {}
     found = []
     for target in targets:
-        dest = target.settings.destination
-        key = (dest.name or dest.server, target.namespace)
-        if key in seen:
-            message = f"deploys to namespace {key[1]!r} of {key[0]} like environment {seen[key]!r}"
-            found.append(Finding(sources[target.env], 0, 0, "argocd.destination", message))
-        else:
-            seen[key] = target.env
+        places = [(p.cluster.destination, f"clusters.{p.name}.destination") for p in target.placements]
+        for dest, field in places or [(target.settings.destination, "argocd.destination")]:
+            key = (dest.name or dest.server, target.namespace)
+            if key in seen:
+                message = f"deploys to namespace {key[1]!r} of {key[0]} like {seen[key]}"
+                found.append(Finding(sources[target.env], 0, 0, field, message))
+            else:
+                seen[key] = f"environment {target.env!r}"
     return found

@@ -5,13 +5,13 @@ One module per concern: ``namespace``, ``guardrails`` (ResourceQuota, LimitRange
 ``delivery`` (Deployment or Rollout, AnalysisTemplate), ``scaling`` (PDB, HPA), ``network``
 (NetworkPolicies), ``secrets`` (stores, ExternalSecrets), ``traffic`` (Ingress), ``monitoring``
 (ServiceMonitor, PrometheusRule; the alert table is data in ``alerts``). ``waves`` adds each kind's
-Argo CD sync wave.
+Argo CD sync wave; ``safety`` keeps Namespaces and volumes out of Argo CD's prune and delete.
 Nothing here reads files, prints, or mutates its input.
 """
 
 from __future__ import annotations
 
-from generator.build import access, delivery, guardrails, monitoring, network, scaling, secrets, traffic, waves, workloads
+from generator.build import access, delivery, guardrails, monitoring, network, safety, scaling, secrets, traffic, waves, workloads
 from generator.build.identity import service_account
 from generator.build.meta import Context
 from generator.build.namespace import namespace
@@ -45,4 +45,4 @@ def build_environment(env_name: str, spec: Environment) -> list[dict]:
             monitoring.service_monitor(ctx, name, svc),
             monitoring.prometheus_rule(ctx, name, svc),
         ]
-    return ordered([waves.annotate(o) for o in objects if o is not None])
+    return ordered([safety.protect(waves.annotate(o)) for o in objects if o is not None])

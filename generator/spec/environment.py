@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, model_validator
 
 from generator.spec.argocd import ArgoCD
+from generator.spec.clusters import Cluster
 from generator.spec.common import DnsLabel, LabelKey, LabelValue, Model, require_one
 from generator.spec.guardrails import LimitRange, Quota
 from generator.spec.service import Service
@@ -125,6 +126,27 @@ class Environment(Model):
     argocd: ArgoCD | None = Field(
         None, description="How Argo CD deploys this environment; no ArgoCD objects are generated when unset."
     )
+    clusters: dict[DnsLabel, Cluster] | None = Field(
+        None,
+        min_length=2,
+        description="The clusters this environment runs on, by name, when more than one: each is rendered in "
+        "full (rendered/<env>/<cluster>/) and Argo CD deploys them with one ApplicationSet, primaries first. "
+        "Unset: the one cluster of argocd.destination.",
+    )
+
+    @model_validator(mode="after")
+    def _clusters(self) -> "Environment":
+        if self.clusters is None:
+            return self
+        if not any(c.role == "primary" for c in self.clusters.values()):
+            raise ValueError("clusters: at least one cluster must have role 'primary' (it syncs first)")
+        if self.argocd is not None and "destination" in self.argocd.model_fields_set:
+            raise ValueError("argocd.destination and clusters exclude each other: each cluster names its destination")
+        kinds = {c.destination.name is None for c in self.clusters.values()}
+        if len(kinds) > 1:
+            raise ValueError("clusters: give every destination by name or every one by server, not a mix "
+                             "(one ApplicationSet template addresses them all)")
+        return self
 
     @model_validator(mode="after")
     def _no_reserved_labels(self) -> "Environment":

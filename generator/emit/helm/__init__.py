@@ -1,5 +1,6 @@
 """The Helm tree: ``charts/<system>/`` with ``Chart.yaml``, ``values.yaml`` (safe defaults), one
-``values-<env>.yaml`` per environment, ``values.schema.json``, a README, and templates generated from the
+``values-<unit>.yaml`` per environment (one per cluster of a multi-cluster environment:
+``values-<env>.<cluster>.yaml``, see ``generator.layout``), ``values.schema.json``, a README, and templates generated from the
 builders.
 
 Nothing here mirrors a builder. For each environment the builders run a second time, over a traced copy of
@@ -37,7 +38,7 @@ def emit(built: BuiltRoot) -> dict[str, str]:
     """Every file of the chart of these environments."""
     name = built.system
     base = f"{ROOT}/{name}"
-    names = [env.name for env in built.environments]
+    names = [env.unit for env in built.environments]
     files = {
         f"{base}/Chart.yaml": header(_SPECS) + yamlio.dump(_chart_metadata(name)),
         f"{base}/values.yaml": header(_SPECS) + _SAFE_DEFAULTS_NOTE + yamlio.dump(helm_values.safe_defaults(name)),
@@ -50,12 +51,12 @@ def emit(built: BuiltRoot) -> dict[str, str]:
     texts: dict[tuple[str, str], dict[str, list[str]]] = {}
     expected: dict[str, dict] = {}
     for env in built.environments:
-        traced = trace_environment(env.name, env.spec)
-        files[f"{base}/values-{env.name}.yaml"] = header(env.source) + yamlio.dump(traced.values)
+        traced = trace_environment(env.unit, env.spec)
+        files[f"{base}/values-{env.unit}.yaml"] = header(env.source) + yamlio.dump(traced.values)
         for key, text in traced.templates.texts.items():
-            texts.setdefault(key, {}).setdefault(text, []).append(env.name)
+            texts.setdefault(key, {}).setdefault(text, []).append(env.unit)
         spec_values = {k: v for k, v in traced.values.items() if k != helm_values.ENVIRONMENT_KEY}
-        expected[env.name] = expectations(spec_values, traced.templates.free, traced.recorder)
+        expected[env.unit] = expectations(spec_values, traced.templates.free, traced.recorder)
     files[f"{base}/templates/_expected.tpl"] = header(_SPECS) + _expected(expected)
     # Helm renders the deepest templates first (engine.sortTemplates): the guard fails before any object does.
     files[f"{base}/templates/guard/values.yaml"] = header(_SPECS) + _guard(names)
@@ -144,7 +145,7 @@ def _readme(name: str, built) -> str:
         autoescape=False,
     )
     rows = [
-        {"name": env.name, "source": env.source, "services": ", ".join(f"`{s}`" for s in env.spec.services)}
+        {"name": env.unit, "source": env.source, "services": ", ".join(f"`{s}`" for s in env.spec.services)}
         for env in built.environments
     ]
     return environment.get_template("helm-readme.md.j2").render(chart=name, environments=rows)

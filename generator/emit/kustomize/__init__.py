@@ -1,4 +1,6 @@
-"""The Kustomize tree: ``base/`` plus ``overlays/<env>/``, which kustomize builds to exactly ``rendered/<env>/``.
+"""The Kustomize tree: ``base/`` plus ``overlays/<tree>/``, which kustomize builds to exactly
+``rendered/<tree>/`` (a tree is an environment, or one cluster of it: ``<env>/<cluster>``; each cluster
+counts as one version in the consensus).
 
 Derived from the same built objects as ``rendered``, in four steps, none of which knows a particular field:
 
@@ -139,7 +141,7 @@ def _environment(b) -> _Env:
             raise ValueError(f"{b.name}: two objects would be written to {key.file()}")
         files.add(key.file())
         objects[key] = o
-    return _Env(b.name, b.source, b.spec.namespace, b.spec.kubernetes_version, objects)
+    return _Env(b.tree, b.source, b.spec.namespace, b.spec.kubernetes_version, objects)
 
 
 def _base_object(key: Key, envs: list[_Env]) -> dict:
@@ -170,7 +172,8 @@ def _overlay(e: _Env, base: dict[Key, dict]) -> dict[str, str]:
     transformers = {f"transformers/{name}": config for name, config in _transformers(e)}
     for path, config in transformers.items():
         files[f"{root}/{path}"] = _yaml(e.source, config)
-    resources = ((f"../../{BASE}",) if base else ()) + _files({k: None for k in own}, "resources/")
+    up = "../" * (1 + e.name.count("/") + 1)  # overlays/<tree>/ -> the root
+    resources = ((f"{up}{BASE}",) if base else ()) + _files({k: None for k in own}, "resources/")
     kustomization = Kustomization(resources=tuple(resources), patches=tuple(patches), transformers=tuple(transformers))
     files[f"{root}/{KUSTOMIZATION}"] = _kustomization(e.source, kustomization)
     return files
