@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import REPO, copy_root
-from generator import fileset, pipeline, toolchain, yamlio
+from generator import fileset, layout, pipeline, toolchain, yamlio
 from generator.load import load_root
 
 
@@ -22,7 +22,8 @@ def root_id(root: Path) -> str:
 
 
 def environments(root: Path) -> list[str]:
-    return [env.name for env in load_root(root)]
+    """Every tree of the root: each environment, or each cluster of a multi-cluster one (``<env>/<cluster>``)."""
+    return [layout.tree(env.name, c.name if c else None) for env in load_root(root) for c in (env.clusters or (None,))]
 
 
 def render_copy(source: Path, target: Path) -> Path:

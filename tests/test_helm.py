@@ -18,12 +18,13 @@ import pytest
 from hypothesis import HealthCheck, given, reject, settings
 
 from conftest import REPO, root_id, spec_roots
-from generator import pipeline, toolchain, yamlio
+from generator import layout, pipeline, toolchain, yamlio
 from generator.build import build_environment
 from generator.emit import helm
 from generator.emit.helm.trace import copy_with_leaves
 from generator.emit.helm.values import ENVIRONMENT_KEY, chart_spec
 from generator.errors import SpecError
+from generator.load import load_root
 from helm_support import assert_equivalent, changed_fields, chart_dir, differences, helm_objects, keyed, render_into
 from spec_strategies import HOSTILE, environment_specs
 
@@ -52,14 +53,14 @@ def test_lint_strict_passes_for_every_values_file(specs, engine, tmp_path):
     chart = chart_dir(root, result)
     assert toolchain.helm_lint(chart, engine=engine) == []
     for env in result.built.environments:
-        assert toolchain.helm_lint(chart, chart / f"values-{env.name}.yaml", engine=engine) == [], env.name
+        assert toolchain.helm_lint(chart, chart / f"values-{env.unit}.yaml", engine=engine) == [], env.unit
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("specs", ROOTS)
 def test_helm_template_equals_rendered(specs, engine, tmp_path):
     root, result = render_into(specs, tmp_path / "root")
-    assert_equivalent(root, chart_dir(root, result), [env.name for env in result.built.environments], engine)
+    assert_equivalent(root, chart_dir(root, result), [env.unit for env in result.built.environments], engine)
 
 
 @pytest.mark.parametrize("specs", ROOTS)
@@ -67,7 +68,7 @@ def test_committed_chart_equals_committed_rendered(specs):
     charts = sorted(p for p in (specs / "charts").iterdir() if p.is_dir())
     assert len(charts) == 1, charts
     envs = sorted(p.name.removeprefix("values-").removesuffix(".yaml") for p in charts[0].glob("values-*.yaml"))
-    want = sorted(p.stem for p in (specs / "environments").glob("*.yaml") if not p.name.startswith("_"))
+    want = sorted(layout.unit(e.name, c.name if c else None) for e in load_root(specs) for c in (e.clusters or (None,)))
     assert envs == want
     assert_equivalent(specs, charts[0], envs, "sdk")
 
@@ -433,7 +434,7 @@ def test_every_free_value_flows_into_the_objects_as_the_builders_use_it(specs, t
     root, result = render_into(specs or _fixture_root(tmp_path), tmp_path / "root")
     chart = chart_dir(root, result)
     for env in result.built.environments:
-        traced = helm.trace_environment(env.name, env.spec)
+        traced = helm.trace_environment(env.unit, env.spec)
         constrained = {c.left for c in traced.recorder.constraints}
         constrained |= {c.right for c in traced.recorder.constraints if c.right_is_path}
         changed = copy.deepcopy(traced.values)
@@ -443,7 +444,7 @@ def test_every_free_value_flows_into_the_objects_as_the_builders_use_it(specs, t
             _set_at(changed, path, _perturbed(_at(traced.values, path)))
         spec = copy_with_leaves(chart_spec(env.spec), changed, (), lambda value, new, path: new)
         want = keyed(build_environment(env.name, spec))
-        values_file = tmp_path / f"perturbed-{env.name}.yaml"
+        values_file = tmp_path / f"perturbed-{env.unit}.yaml"
         values_file.write_text(yamlio.dump(changed), encoding="utf-8")
-        got = helm_objects(chart, env.name, "cli", values=values_file, skip_schema=True)
-        assert differences(got, want) == [], env.name
+        got = helm_objects(chart, env.unit, "cli", values=values_file, skip_schema=True)
+        assert differences(got, want) == [], env.unit
