@@ -59,12 +59,14 @@ class Report:
 
 
 def objects(files: Mapping[str, str]) -> dict[Key, dict]:
-    """The objects of the ``rendered/`` files of a FileSet, by (environment, kind, namespace, name)."""
+    """The objects of the ``rendered/`` files of a FileSet, by (tree, kind, namespace, name); a tree is an
+    environment or one cluster of it (``<env>/<cluster>``)."""
     found: dict[Key, dict] = {}
     for path in sorted(files):
         if not (path.startswith(ROOT) and path.endswith(".yaml")):
             continue
-        env = path[len(ROOT):].split("/", 1)[0]
+        parts = path[len(ROOT):].split("/")  # <env>/<ns>/<file>, <env>/<cluster>/<ns>/<file>, argocd/[projects/]<file>
+        env = "/".join(parts[:max(1, len(parts) - 2)])
         for o in yamlio.load_all(files[path]):
             if isinstance(o, dict) and "kind" in o and isinstance(o.get("metadata"), dict):
                 meta = o["metadata"]

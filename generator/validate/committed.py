@@ -18,14 +18,17 @@ DEFAULT_VERSION = Environment.model_fields["kubernetes_version"].default
 
 def validate_tree(root: Path) -> tuple[int, int, list[Finding]]:
     """(objects checked, files read, findings) for every YAML file under ``root/rendered``."""
-    versions = {env.name: env.spec.kubernetes_version for env in load_root(root)}
+    loaded = load_root(root)
+    versions = {env.name: env.spec.kubernetes_version for env in loaded}
+    versions |= {f"{env.name}/{c.name}": c.spec.kubernetes_version for env in loaded for c in env.clusters}
     base = root / layout.ROOT
     files = sorted(base.rglob("*.yaml")) if base.is_dir() else []
     found: list[Finding] = []
     count = 0
     for path in files:
         rel = path.relative_to(root).as_posix()
-        version = versions.get(rel.split("/")[1], DEFAULT_VERSION)
+        parts = rel.split("/")
+        version = versions.get("/".join(parts[1:3]), versions.get(parts[1], DEFAULT_VERSION))
         try:
             documents = [d for d in yamlio.load_all(path.read_text(encoding="utf-8")) if d is not None]
         except (yaml.YAMLError, UnicodeDecodeError) as err:  # a broken committed file is a finding
