@@ -224,8 +224,20 @@ def test_a_fleet_needs_a_primary(tmp_path):
     root = fleet_root(tmp_path)
     live = root / "environments/live.yaml"
     live.write_text(live.read_text(encoding="utf-8").replace("role: primary", "role: standby"), encoding="utf-8")
-    with pytest.raises(SpecError, match="at least one cluster must have role 'primary'"):
+    with pytest.raises(SpecError) as caught:
         pipeline.render(root)
+    [finding] = caught.value.findings
+    assert (finding.file, finding.line, finding.path) == ("environments/live.yaml", 2, "clusters")
+    assert "at least one cluster must have role 'primary'" in finding.message
+
+
+def test_a_fleet_addresses_every_cluster_the_same_way(tmp_path):
+    live = fleet_root(tmp_path) / "environments/live.yaml"
+    live.write_text(live.read_text(encoding="utf-8").replace("{name: west}", "{server: 'https://10.0.0.9'}"), encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        pipeline.render(tmp_path)
+    [finding] = caught.value.findings
+    assert (finding.line, finding.path) == (8, "clusters.west.destination") and "not a mix" in finding.message
 
 
 def test_two_environments_may_not_share_a_cluster_namespace(tmp_path):

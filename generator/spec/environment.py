@@ -135,20 +135,6 @@ class Environment(Model):
     )
 
     @model_validator(mode="after")
-    def _clusters(self) -> "Environment":
-        if self.clusters is None:
-            return self
-        if not any(c.role == "primary" for c in self.clusters.values()):
-            raise ValueError("clusters: at least one cluster must have role 'primary' (it syncs first)")
-        if self.argocd is not None and "destination" in self.argocd.model_fields_set:
-            raise ValueError("argocd.destination and clusters exclude each other: each cluster names its destination")
-        kinds = {c.destination.name is None for c in self.clusters.values()}
-        if len(kinds) > 1:
-            raise ValueError("clusters: give every destination by name or every one by server, not a mix "
-                             "(one ApplicationSet template addresses them all)")
-        return self
-
-    @model_validator(mode="after")
     def _no_reserved_labels(self) -> "Environment":
         for key in self.namespace_labels:
             if key.startswith("pod-security.kubernetes.io/"):
