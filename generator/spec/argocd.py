@@ -70,7 +70,8 @@ class SyncWindow(Model):
 
 
 class ArgoCD(Model):
-    """How Argo CD deploys this environment (one Application per environment)."""
+    """How Argo CD deploys this environment (one Application per environment, or one ApplicationSet for an
+    environment on several ``clusters``)."""
 
     repo_url: RepoUrl = Field(alias="repoURL", description="This repository, as Argo CD reaches it. Same in every environment.")
     path: Annotated[str, StringConstraints(pattern=r"^([A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*)?$")] = Field(
