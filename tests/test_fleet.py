@@ -185,7 +185,9 @@ def test_every_root_keeps_its_namespaces_and_volumes_and_whitelists_no_appprojec
     protected = [o for env in result.built.environments for o in env.objects if o["kind"] in safety.PROTECTED_KINDS]
     assert protected
     for o in protected:
-        assert o["metadata"]["annotations"][safety.SYNC_OPTIONS] == "Prune=false,Delete=false", o["metadata"]["name"]
+        options = o["metadata"]["annotations"][safety.SYNC_OPTIONS].split(",")
+        assert options[-2:] == ["Prune=false", "Delete=false"], o["metadata"]["name"]
+        assert not any(opt.startswith(("Prune=true", "Delete=true")) for opt in options), o["metadata"]["name"]
     for a in result.built.argocd:
         if a.object["kind"] == "AppProject":
             assert "AppProject" not in {k["kind"] for k in a.object["spec"]["namespaceResourceWhitelist"]}
