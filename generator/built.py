@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.load import LoadedEnvironment
+from generator import layout, promotion
+from generator.load import LoadedCluster, LoadedEnvironment
 from generator.spec import Environment
 
 
 @dataclass(frozen=True)
 class BuiltEnvironment:
-    """One environment's spec and the objects built from it, in install order."""
+    """One environment's spec and the objects built from it, in install order; for an environment on
+    several clusters, one of them per cluster (``cluster`` set), each with that cluster's spec."""
 
     loaded: LoadedEnvironment
     objects: tuple[dict, ...]
+    cluster: LoadedCluster | None = None
 
     @property
     def name(self) -> str:
@@ -26,7 +29,22 @@ class BuiltEnvironment:
 
     @property
     def spec(self) -> Environment:
-        return self.loaded.spec
+        return self.cluster.spec if self.cluster else self.loaded.spec
+
+    @property
+    def tree(self) -> str:
+        """The folder of this tree under rendered/ and overlays/: ``<env>`` or ``<env>/<cluster>``."""
+        return layout.tree(self.name, self.cluster.name if self.cluster else None)
+
+    @property
+    def unit(self) -> str:
+        """The name of this tree in the Helm chart (values-<unit>.yaml): ``<env>`` or ``<env>.<cluster>``."""
+        return layout.unit(self.name, self.cluster.name if self.cluster else None)
+
+    @property
+    def role(self) -> str:
+        """The cluster's role (``primary`` or ``standby``); an environment on one cluster is its primary."""
+        return self.loaded.spec.clusters[self.cluster.name].role if self.cluster else "primary"
 
     @property
     def source(self) -> str:
@@ -53,3 +71,9 @@ class BuiltRoot:
     def system(self) -> str:
         """The system every environment names (the pipeline checks they agree)."""
         return self.environments[0].spec.system
+
+    def latest_first(self) -> tuple[BuiltEnvironment, ...]:
+        """The trees, the environment latest in promotion order first, and within an environment its
+        primary clusters before its standbys (in spec order): who wins a tie in a shared file."""
+        rank = {name: i for i, name in enumerate(reversed(promotion.order([e.loaded for e in self.environments])))}
+        return tuple(sorted(self.environments, key=lambda e: (rank[e.name], e.role != "primary")))

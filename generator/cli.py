@@ -143,7 +143,7 @@ def _render(root: Path, *, check: bool) -> int:
         session.apply(change)
     for env in result.built.environments:
         kinds = Counter(o["kind"] for o in env.objects)
-        print(f"{env.name}: {len(env.objects)} objects ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})")
+        print(f"{env.tree}: {len(env.objects)} objects ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})")
     for line in DriftDetected([], strays=list(change.strays)).stray_lines():
         print(f"warning: {line}", file=sys.stderr)
     elapsed = time.perf_counter() - started

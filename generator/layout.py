@@ -1,6 +1,12 @@
-"""Where the plain manifests live in a repository: ``rendered/<env>/<namespace>/<kind>-<name>.yaml``, one
-object per file, cluster-scoped objects under ``rendered/<env>/_cluster/`` (no namespace can start with
-'_'), and the Argo CD objects under ``rendered/argocd/``.
+"""Where the plain manifests live in a repository: ``rendered/<tree>/<namespace>/<kind>-<name>.yaml``, one
+object per file, cluster-scoped objects under ``rendered/<tree>/_cluster/`` (no namespace can start with
+'_'), and the Argo CD objects under ``rendered/argocd/``: the Applications and ApplicationSets the
+app-of-apps syncs at the top, the AppProjects in ``rendered/argocd/projects/``, which it does not sync
+(an administrator applies them).
+
+A tree is an environment (``<env>``), or for an environment on several clusters one of its clusters
+(``<env>/<cluster>``); in the Helm chart the same tree is the unit ``<env>`` or ``<env>.<cluster>`` (a
+values file name holds no '/'; environment and cluster names hold no '.', so a unit names one tree).
 
 The one definition of these paths: the emitters write there, the committed-tree validation reads there.
 """
@@ -13,14 +19,31 @@ ARGOCD_DIR = "argocd"  # reserved: no environment may be named so
 ARGOCD_FOLDER = f"{ROOT}/{ARGOCD_DIR}"
 
 
+PROJECTS_DIR = "projects"
+
+
+def tree(env: str, cluster: str | None) -> str:
+    return f"{env}/{cluster}" if cluster else env
+
+
+def unit(env: str, cluster: str | None) -> str:
+    return f"{env}.{cluster}" if cluster else env
+
+
 def object_path(env_name: str, o: dict) -> str:
     meta = o["metadata"]
     folder = meta.get("namespace") or (meta["name"] if o["kind"] == "Namespace" else CLUSTER_DIR)
     return f"{ROOT}/{env_name}/{folder}/{o['kind'].lower()}-{meta['name']}.yaml"
 
 
+def argocd_file_name(kind: str, name: str) -> str:
+    """The file of an Argo CD object: ``<kind>-<name>.yaml``, lowercase kind."""
+    return f"{kind.lower()}-{name}.yaml"
+
+
 def argocd_object_path(o: dict) -> str:
-    return f"{ARGOCD_FOLDER}/{o['kind'].lower()}-{o['metadata']['name']}.yaml"
+    folder = f"{ARGOCD_FOLDER}/{PROJECTS_DIR}" if o["kind"] == "AppProject" else ARGOCD_FOLDER
+    return f"{folder}/{argocd_file_name(o['kind'], o['metadata']['name'])}"
 
 
 # The Helm chart, charts/<system>/: what every environment's release reads, and what only one does.

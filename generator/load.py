@@ -20,7 +20,7 @@ from typing import Any
 
 import pydantic
 
-from generator import rootfs
+from generator import layout, rootfs
 from generator.errors import Finding, SpecError
 from generator.spec import Environment
 from generator.spec.common import DNS_LABEL_PATTERN
@@ -40,6 +40,22 @@ class LoadedEnvironment:
     name: str
     source: str
     layers: tuple[str, ...]
+    spec: Environment
+    clusters: tuple["LoadedCluster", ...] = ()
+
+    def trees(self) -> tuple[tuple[str, str], ...]:
+        """(tree, chart unit) of each rendered tree of this environment (``generator.layout``): the
+        environment's own, or one per cluster of an environment on several."""
+        names = [c.name for c in self.clusters] or [None]
+        return tuple((layout.tree(self.name, c), layout.unit(self.name, c)) for c in names)
+
+
+@dataclass(frozen=True)
+class LoadedCluster:
+    """One cluster of a multi-cluster environment: its name and the environment's spec with the cluster's
+    ``overrides`` merged on (validated like an environment, without ``clusters``)."""
+
+    name: str
     spec: Environment
 
 
@@ -168,7 +184,47 @@ class _Reader:
         except pydantic.ValidationError as err:
             return _redacted([_from_pydantic(error, marks, rel) for error in err.errors()], credentials.secrets_in(data))
         found = [_at(marks, rel, path, message) for path, message in problems(spec, name)]
-        return found or LoadedEnvironment(name=name, source=rel, layers=layers, spec=spec)
+        clusters = []
+        for cluster in spec.clusters or {}:
+            result = _cluster(self.root_fd, data, marks, rel, name, cluster)
+            if isinstance(result, LoadedCluster):
+                clusters.append(result)
+            else:  # what every cluster inherits is reported once, for the environment
+                found += [f for f in result if _unprefixed(f, cluster) not in found]
+        return found or LoadedEnvironment(name=name, source=rel, layers=layers, spec=spec, clusters=tuple(clusters))
+
+
+def _cluster(root_fd: int, data: dict, marks: dict, rel: str, env: str, cluster: str) -> LoadedCluster | list[Finding]:
+    """The spec of one cluster: the environment without ``clusters``, its ``overrides`` merged on (their
+    ConfigMap files read like the environment's); errors inside the overrides point at them, the rest at
+    the environment's own lines."""
+    prefix = ("clusters", cluster, "overrides")
+    own = {path[len(prefix):]: mark for path, mark in marks.items() if path[:len(prefix)] == prefix and len(path) > 3}
+    overrides, file_findings = read_config_files(root_fd, data["clusters"][cluster].get("overrides") or {}, own, rel)
+    if file_findings:
+        return file_findings
+    merged = merge({k: v for k, v in data.items() if k != "clusters"}, overrides)
+    cluster_marks = _live_marks(merged, {**marks, **own})
+    try:
+        spec = Environment.model_validate(merged)
+    except pydantic.ValidationError as err:
+        found = _redacted([_from_pydantic(e, cluster_marks, rel) for e in err.errors()], credentials.secrets_in(merged))
+        return [_prefixed(f, cluster) for f in found]
+    return [
+        _prefixed(_at(cluster_marks, rel, path, message), cluster) for path, message in problems(spec, env)
+    ] or LoadedCluster(name=cluster, spec=spec)
+
+
+def _prefixed(finding: Finding, cluster: str) -> Finding:
+    return Finding(finding.file, finding.line, finding.column, finding.path, f"{_PREFIX.format(cluster)}{finding.message}")
+
+
+def _unprefixed(finding: Finding, cluster: str) -> Finding:
+    return Finding(finding.file, finding.line, finding.column, finding.path,
+                   finding.message.removeprefix(_PREFIX.format(cluster)))
+
+
+_PREFIX = "in cluster {!r}: "
 
 
 def _redacted(findings: list[Finding], secrets: set[str]) -> list[Finding]:

@@ -43,15 +43,19 @@ def build(root: Path) -> BuiltRoot:
     problems = environments.problems(loaded)
     if problems:
         raise SpecError(problems)
-    built = tuple(BuiltEnvironment(env, tuple(build_environment(env.name, env.spec))) for env in loaded)
-    chosen = environments.targets(loaded, {env.name: env.objects for env in built})
+    built = tuple(
+        BuiltEnvironment(env, tuple(build_environment(env.name, spec)), cluster)
+        for env in loaded
+        for cluster, spec in ([(c, c.spec) for c in env.clusters] or [(None, env.spec)])
+    )
+    chosen = environments.targets(loaded, {env.tree: env.objects for env in built})
     argo = tuple(attributed(chosen, {env.name: env.source for env in loaded})) if chosen else ()
     version = loaded[0].spec.kubernetes_version
     findings: list[Finding] = [
         finding
         for env in built
         for o in env.objects
-        for finding in validate.findings(layout.object_path(env.name, o), o, env.spec.kubernetes_version)
+        for finding in validate.findings(layout.object_path(env.tree, o), o, env.spec.kubernetes_version)
     ]
     findings += [f for a in argo for f in validate.findings(layout.argocd_object_path(a.object), a.object, version)]
     if findings:

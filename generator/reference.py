@@ -26,7 +26,9 @@ def _anchor(name: str) -> str:
     return name.lower()
 
 
-def _type(prop: dict) -> str:
+def _type(prop: dict | bool) -> str:
+    if prop is True or prop == {}:  # any value (a spec layer, e.g. a cluster's overrides)
+        return "any"
     if "$ref" in prop:
         name = prop["$ref"].rsplit("/", 1)[-1]
         return f"[{name}](#{_anchor(name)})"

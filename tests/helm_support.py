@@ -40,7 +40,8 @@ def keyed(documents) -> dict[Key, dict]:
 
 
 def rendered_objects(root: Path, env: str) -> dict[Key, dict]:
-    files = sorted((root / "rendered" / env).rglob("*.yaml"))
+    """The objects of a chart unit's tree: ``<env>``, or ``<env>.<cluster>`` at rendered/<env>/<cluster>/."""
+    files = sorted((root / "rendered" / env.replace(".", "/")).rglob("*.yaml"))
     assert files, f"nothing under rendered/{env}"
     return keyed(d for p in files for d in yamlio.load_all(p.read_text(encoding="utf-8")))
 

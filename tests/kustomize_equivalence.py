@@ -13,7 +13,8 @@ from generator.verify.objects import difference, keyed, rendered_objects
 
 
 def environments(root: Path) -> list[str]:
-    return [env.name for env in load_root(root)]
+    """Every tree of the root: each environment, or each cluster of a multi-cluster one (``<env>/<cluster>``)."""
+    return [tree for env in load_root(root) for tree, _ in env.trees()]
 
 
 def render_copy(source: Path, target: Path) -> Path:

@@ -82,20 +82,23 @@ def _rendered(specs, tmp_path):
 @pytest.mark.parametrize("specs", spec_roots(), ids=root_id)
 def test_the_root_project_never_allows_appprojects(specs, tmp_path):
     root = _rendered(specs, tmp_path)
-    projects = sorted((root / "rendered/argocd").glob("appproject-*-argocd.yaml"))
+    projects = sorted((root / "rendered/argocd/projects").glob("appproject-*-argocd.yaml"))
     assert projects, "every fixture root deploys through Argo CD"
+    fleet = any((root / "rendered/argocd").glob("applicationset-*.yaml"))
     for path in projects:
         project = yamlio.load(path.read_text(encoding="utf-8"))
-        assert project["spec"]["namespaceResourceWhitelist"] == [{"group": "argoproj.io", "kind": "Application"}]
+        kinds = ["Application", *(["ApplicationSet"] if fleet else [])]
+        assert project["spec"]["namespaceResourceWhitelist"] == [{"group": "argoproj.io", "kind": k} for k in kinds]
         assert project["spec"]["clusterResourceWhitelist"] == []
+    assert not list((root / "rendered/argocd").glob("appproject-*.yaml"))  # outside what the app-of-apps reads
 
 
 @pytest.mark.parametrize("specs", spec_roots(), ids=root_id)
 def test_the_app_of_apps_syncs_only_the_generated_applications(specs, tmp_path):
     folder = _rendered(specs, tmp_path) / "rendered/argocd"
-    applications = sorted(p.name for p in folder.glob("application-*.yaml"))
+    applications = sorted(p.name for p in [*folder.glob("application-*.yaml"), *folder.glob("applicationset-*.yaml")])
     roots = [yamlio.load((folder / n).read_text(encoding="utf-8")) for n in applications]
-    (app,) = [a for a in roots if a["spec"]["source"]["path"].endswith("rendered/argocd")]
+    (app,) = [a for a in roots if a["kind"] == "Application" and a["spec"]["source"]["path"].endswith("rendered/argocd")]
     directory = app["spec"]["source"]["directory"]
     assert directory["recurse"] is False
     assert directory["include"] == "{" + ",".join(applications) + "}"

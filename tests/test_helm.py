@@ -24,6 +24,7 @@ from generator.emit import helm
 from generator.emit.helm.trace import copy_with_leaves
 from generator.emit.helm.values import ENVIRONMENT_KEY, chart_spec
 from generator.errors import SpecError
+from generator.load import load_root
 from helm_support import assert_equivalent, changed_fields, chart_dir, differences, helm_objects, keyed, render_into
 from spec_strategies import HOSTILE, environment_specs
 
@@ -52,14 +53,14 @@ def test_lint_strict_passes_for_every_values_file(specs, engine, tmp_path):
     chart = chart_dir(root, result)
     assert toolchain.helm_lint(chart, engine=engine) == []
     for env in result.built.environments:
-        assert toolchain.helm_lint(chart, chart / f"values-{env.name}.yaml", engine=engine) == [], env.name
+        assert toolchain.helm_lint(chart, chart / f"values-{env.unit}.yaml", engine=engine) == [], env.unit
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("specs", ROOTS)
 def test_helm_template_equals_rendered(specs, engine, tmp_path):
     root, result = render_into(specs, tmp_path / "root")
-    assert_equivalent(root, chart_dir(root, result), [env.name for env in result.built.environments], engine)
+    assert_equivalent(root, chart_dir(root, result), [env.unit for env in result.built.environments], engine)
 
 
 def test_every_chart_file_is_generated(tmp_path):
@@ -425,7 +426,7 @@ def test_every_free_value_flows_into_the_objects_as_the_builders_use_it(specs, t
     root, result = render_into(specs or _fixture_root(tmp_path), tmp_path / "root")
     chart = chart_dir(root, result)
     for env in result.built.environments:
-        traced = helm.trace_environment(env.name, env.spec)
+        traced = helm.trace_environment(env.name, env.spec, unit=env.unit)
         constrained = {c.left for c in traced.recorder.constraints}
         constrained |= {c.right for c in traced.recorder.constraints if c.right_is_path}
         changed = copy.deepcopy(traced.values)
@@ -435,7 +436,7 @@ def test_every_free_value_flows_into_the_objects_as_the_builders_use_it(specs, t
             _set_at(changed, path, _perturbed(_at(traced.values, path)))
         spec = copy_with_leaves(chart_spec(env.spec), changed, (), lambda value, new, path: new)
         want = keyed(build_environment(env.name, spec))
-        values_file = tmp_path / f"perturbed-{env.name}.yaml"
+        values_file = tmp_path / f"perturbed-{env.unit}.yaml"
         values_file.write_text(yamlio.dump(changed), encoding="utf-8")
-        got = helm_objects(chart, env.name, "cli", values=values_file, skip_schema=True)
-        assert differences(got, want) == [], env.name
+        got = helm_objects(chart, env.unit, "cli", values=values_file, skip_schema=True)
+        assert differences(got, want) == [], env.unit

@@ -14,8 +14,10 @@ from generator.builders.meta import MANAGED_BY, obj, xdict
 from generator.builders.waves import SYNC_WAVE
 from generator.built import ArgoObject
 from generator.layout import ARGOCD_FOLDER as FOLDER
-from generator.layout import CHART_SHARED, CHARTS, chart_environment_paths
+from generator import layout
+from generator.layout import CHART_SHARED, CHARTS, argocd_file_name
 from generator.spec.argocd import IN_CLUSTER, ArgoCD, Destination
+from generator.spec.clusters import Cluster
 
 API_VERSION = "argoproj.io/v1alpha1"
 CASCADE_FINALIZER = "resources-finalizer.argocd.argoproj.io"
@@ -30,14 +32,25 @@ GENERATE_PATHS = "argocd.argoproj.io/manifest-generate-paths"
 
 
 @dataclass(frozen=True)
+class Placement:
+    """One cluster of a multi-cluster environment and the objects built for it."""
+
+    name: str
+    cluster: Cluster
+    objects: tuple[dict, ...]
+
+
+@dataclass(frozen=True)
 class Target:
-    """One environment as Argo CD sees it: its name, system, namespace, settings and built objects."""
+    """One environment as Argo CD sees it: its name, system, namespace, settings and built objects (of
+    every cluster), and for an environment on several clusters, each cluster with its own objects."""
 
     env: str
     system: str
     namespace: str
     settings: ArgoCD
     objects: tuple[dict, ...]
+    placements: tuple[Placement, ...] = ()
 
     @property
     def project(self) -> str:
@@ -45,13 +58,14 @@ class Target:
 
 
 def application_name(target: Target) -> str:
-    """``<project>-<env>``: unique in the Argo CD namespace, and never the root's name (``<project>``)."""
+    """``<project>-<env>``: unique in the Argo CD namespace, and never the root's name (``<project>``).
+    For an environment on several clusters, the name of its ApplicationSet."""
     return f"{target.project}-{target.env}"
 
 
-def file_name(kind: str, name: str) -> str:
-    """The file of an Argo CD object in ``rendered/argocd/``: ``<kind>-<name>.yaml``, lowercase kind."""
-    return f"{kind.lower()}-{name}.yaml"
+def cluster_application_name(target: Target, cluster: str) -> str:
+    """``<project>-<env>-<cluster>``: the Application the ApplicationSet generates for one cluster."""
+    return f"{application_name(target)}-{cluster}"
 
 
 def _labels(system: str) -> dict[str, str]:
@@ -94,28 +108,32 @@ def _in_repo(settings: ArgoCD, folder: str) -> str:
     return f"{settings.path}/{folder}" if settings.path else folder
 
 
-def _source(target: Target) -> dict:
+def source(target: Target, cluster: str | None = None) -> dict:
+    """Where the Application of the environment (or of one of its clusters) reads its tree: the rendered
+    folder, the overlay, or the chart with the tree's values file (``generator.layout``)."""
     s = target.settings
+    tree, unit = layout.tree(target.env, cluster), layout.unit(target.env, cluster)
     base = {"repoURL": s.repo_url, "targetRevision": s.target_revision}
     if s.source == "kustomize":
-        return {**base, "path": _in_repo(s, f"overlays/{target.env}")}
+        return {**base, "path": _in_repo(s, f"overlays/{tree}")}
     if s.source == "helm":
-        helm = {"releaseName": target.system, "valueFiles": [f"values-{target.env}.yaml"]}
-        return {**base, "path": _in_repo(s, f"charts/{target.system}"), "helm": helm}
-    return {**base, "path": _in_repo(s, f"rendered/{target.env}"), "directory": {"recurse": True}}
+        helm = {"releaseName": target.system, "valueFiles": [layout.chart_environment_paths(unit)[0]]}
+        return {**base, "path": _in_repo(s, f"{CHARTS}/{target.system}"), "helm": helm}
+    return {**base, "path": _in_repo(s, f"rendered/{tree}"), "directory": {"recurse": True}}
 
 
-def generate_paths(target: Target) -> str:
-    """Exactly what the environment's Application reads: its rendered folder; its overlay and the base;
-    or the chart without the other environments' values files."""
+def generate_paths(target: Target, cluster: str | None = None) -> str:
+    """Exactly what the Application of the environment (or of one of its clusters) reads: its rendered
+    folder; its overlay and the base; or the chart without the other trees' values files and templates."""
     s = target.settings
+    tree, unit = layout.tree(target.env, cluster), layout.unit(target.env, cluster)
     if s.source == "kustomize":
-        folders = [f"overlays/{target.env}", "base"]
+        folders = [f"overlays/{tree}", "base"]
     elif s.source == "helm":
         chart = f"{CHARTS}/{target.system}"
-        folders = [f"{chart}/{name}" for name in (*CHART_SHARED, *chart_environment_paths(target.env))]
+        folders = [f"{chart}/{name}" for name in (*CHART_SHARED, *layout.chart_environment_paths(unit))]
     else:
-        folders = [f"rendered/{target.env}"]
+        folders = [f"rendered/{tree}"]
     return ";".join("/" + _in_repo(s, folder) for folder in folders)
 
 
@@ -125,10 +143,12 @@ def project(targets: list[Target]) -> dict:
     first = targets[0]
     objects = [o for t in targets for o in t.objects]
     destinations = sorted({
-        tuple(_destination(t.settings.destination, namespace).items())
+        tuple(_destination(where, namespace).items())
         for t in targets
-        for namespace in {t.namespace, *(o["metadata"].get("namespace") or t.namespace for o in t.objects)}
+        for where, placed in _placed(t)
+        for namespace in {t.namespace, *(o["metadata"].get("namespace") or t.namespace for o in placed)}
     })
+    windows = [window for t in targets for window in _sync_windows(t)]
     spec = {
         "description": f"Environments of {first.system}, generated by gitops-gen from environments/.",
         "sourceRepos": [first.settings.repo_url],
@@ -136,6 +156,7 @@ def project(targets: list[Target]) -> dict:
         "clusterResourceWhitelist": _group_kinds(objects, namespaced=False),
         "namespaceResourceWhitelist": _group_kinds(objects, namespaced=True),
         "orphanedResources": {"warn": True},
+        **({"syncWindows": windows} if windows else {}),
     }
     meta = _meta(first.project, first.settings, first.system, annotations={SYNC_WAVE: "-1"})
     return obj(API_VERSION, "AppProject", meta, spec=spec)
@@ -149,7 +170,7 @@ def application(target: Target) -> dict:
     meta["finalizers"] = [CASCADE_FINALIZER]
     spec = {
         "project": target.project,
-        "source": _source(target),
+        "source": source(target),
         "destination": _destination(s.destination, target.namespace),
         "syncPolicy": _sync_policy(s, automated=s.auto_sync),
         "revisionHistoryLimit": 10,
@@ -157,21 +178,45 @@ def application(target: Target) -> dict:
     return obj(API_VERSION, "Application", meta, spec=spec)
 
 
+def _placed(target: Target) -> list[tuple[Destination, tuple[dict, ...]]]:
+    """Each cluster the target deploys to, with the objects it deploys there."""
+    if target.placements:
+        return [(p.cluster.destination, p.objects) for p in target.placements]
+    return [(target.settings.destination, target.objects)]
+
+
+def _sync_windows(target: Target) -> list[dict]:
+    """The target's sync windows, each for exactly its Applications (one per cluster)."""
+    apps = [cluster_application_name(target, p.name) for p in target.placements] or [application_name(target)]
+    return [
+        {
+            "kind": w.kind, "schedule": w.schedule, "duration": w.duration, "applications": apps,
+            "manualSync": w.manual_sync, "timeZone": w.time_zone,
+        }
+        for w in target.settings.sync_windows or ()
+    ]
+
+
 def root_project(targets: list[Target]) -> dict:
-    """The root's AppProject: this repository, and only Applications in Argo CD's namespace. Never
-    AppProjects: a project that may create projects may create a wildcard one, so the projects are applied
-    by whoever administers Argo CD (``kubectl apply -f rendered/argocd/``), not synced from git."""
+    """The root's AppProject: this repository, and only Applications (and ApplicationSets when an
+    environment runs on several clusters) in Argo CD's namespace. Never AppProjects: a project that may
+    create projects may create a wildcard one, so the projects (``rendered/argocd/projects/``) are applied
+    by whoever administers Argo CD, not synced from git."""
     first = targets[0]
     s = first.settings
+    kinds = ["Application", *(["ApplicationSet"] if any(t.placements for t in targets) else [])]
     spec = {
         "description": f"The app-of-apps of {first.system}: Argo CD objects generated in {FOLDER}/.",
         "sourceRepos": [s.repo_url],
         "destinations": [{"server": IN_CLUSTER, "namespace": s.namespace}],
         "clusterResourceWhitelist": [],
-        "namespaceResourceWhitelist": [{"group": "argoproj.io", "kind": "Application"}],
+        "namespaceResourceWhitelist": [{"group": "argoproj.io", "kind": kind} for kind in kinds],
     }
     meta = _meta(root_project_name(first), s, first.system, annotations={SYNC_WAVE: "-1"})
     return obj(API_VERSION, "AppProject", meta, spec=spec)
+
+
+OWN_KINDS = ("Application", "ApplicationSet")
 
 
 def root_project_name(target: Target) -> str:
@@ -179,12 +224,14 @@ def root_project_name(target: Target) -> str:
 
 
 def root_application(targets: list[Target]) -> dict:
-    """The app-of-apps: syncs the generated Applications of ``rendered/argocd/`` (itself included), named
-    one by one, so a file added to the folder by hand is never synced. Applied once by hand
-    (``kubectl apply -f rendered/argocd/``); from then on every Application change arrives through git."""
+    """The app-of-apps: syncs the generated Applications and ApplicationSets at the top of
+    ``rendered/argocd/`` (itself included; never ``projects/``), named one by one, so a file added to the
+    folder by hand is never synced. Applied once by an administrator, after the projects; from then on
+    every Application change arrives through git."""
     first = targets[0]
     s = first.settings
-    files = sorted(file_name("Application", n) for n in [first.project, *(application_name(t) for t in targets)])
+    own = [("ApplicationSet" if t.placements else "Application", application_name(t)) for t in targets]
+    files = sorted(argocd_file_name(kind, name) for kind, name in [("Application", first.project), *own])
     include = "{" + ",".join(files) + "}"
     spec = {
         "project": root_project_name(first),
@@ -201,12 +248,15 @@ def root_application(targets: list[Target]) -> dict:
 
 
 def build(targets: list[Target]) -> list[dict]:
-    """Every Argo CD object: the two projects first (sync wave -1), then the root and environment apps."""
+    """Every Argo CD object: the two projects first (sync wave -1), then the root and environment apps
+    (an ApplicationSet for an environment on several clusters)."""
+    from generator.argocd.fleet import applicationset  # fleet builds on this module's pieces
+
     return [
         project(targets),
         root_project(targets),
         root_application(targets),
-        *(application(t) for t in targets),
+        *(applicationset(t) if t.placements else application(t) for t in targets),
     ]
 
 
@@ -216,6 +266,6 @@ def attributed(targets: list[Target], sources: dict[str, str]) -> list[ArgoObjec
     shared = ", ".join(sorted(sources[t.env] for t in targets))
     own = {application_name(t): sources[t.env] for t in targets}
     return [
-        ArgoObject(o, own.get(o["metadata"]["name"], shared) if o["kind"] == "Application" else shared)
+        ArgoObject(o, own.get(o["metadata"]["name"], shared) if o["kind"] in OWN_KINDS else shared)
         for o in build(targets)
     ]

@@ -6,14 +6,14 @@ One module per concern: ``namespace``, ``guardrails`` (ResourceQuota, LimitRange
 Rollout, StatefulSet, DaemonSet, Job, CronJob; AnalysisTemplate), ``scaling`` (PDB, HPA), ``network``
 (NetworkPolicies), ``secrets`` (stores, ExternalSecrets), ``traffic`` (Ingress), ``monitoring``
 (ServiceMonitor, PrometheusRule; the alert table is data in ``alerts``). ``waves`` adds each kind's
-Argo CD sync wave.
+Argo CD sync wave; ``safety`` keeps Namespaces and volumes out of Argo CD's prune and delete.
 Nothing here reads files, prints, or mutates its input.
 """
 
 from __future__ import annotations
 
 from generator.builders import (
-    access, delivery, guardrails, monitoring, network, scaling, secrets, traffic, volumes, waves, workloads,
+    access, delivery, guardrails, monitoring, network, safety, scaling, secrets, traffic, volumes, waves, workloads,
 )
 from generator.builders.identity import service_account
 from generator.builders.meta import Context
@@ -58,4 +58,4 @@ def build_environment(env_name: str, spec: Environment) -> list[dict]:
             monitoring.service_monitor(ctx, name, svc),
             monitoring.prometheus_rule(ctx, name, svc),
         ]
-    return ordered([waves.annotate(o) for o in objects if o is not None])
+    return ordered([safety.protect(waves.annotate(o)) for o in objects if o is not None])

@@ -12,10 +12,6 @@ from generator.spec import Service
 from generator.spec.service import writable_volume_name
 from generator.spec.volumes import Claim, Volume
 
-KEEP_DATA = {"argocd.argoproj.io/sync-options": "Delete=false,Prune=false"}
-"""Argo CD never deletes a claim: removing it from the spec or deleting the Application keeps the data."""
-
-
 def files_name(service: str, volume: str) -> str:
     return f"{service}-{volume}"
 
@@ -83,7 +79,7 @@ def claims(ctx: Context, name: str, svc: Service) -> list[dict]:
     """Standalone PersistentVolumeClaims (not those of a StatefulSet's templates)."""
     return [
         obj("v1", "PersistentVolumeClaim",
-            metadata(claim_name(name, vol_name), ctx, service=name, annotations=dict(KEEP_DATA)),
+            metadata(claim_name(name, vol_name), ctx, service=name),
             spec=claim_spec(volume.claim))
         for vol_name, volume in svc.volumes.items()
         if volume.claim is not None and not _templated(svc, volume)

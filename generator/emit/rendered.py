@@ -1,5 +1,6 @@
-"""The plain-manifest tree: one file per object at ``generator.layout.object_path``, each with a one-line
-header naming its spec."""
+"""The plain-manifest tree: one file per object at ``generator.layout.object_path`` under its tree
+(``rendered/<env>/``, or ``rendered/<env>/<cluster>/`` for each cluster of a multi-cluster environment),
+each with a one-line header naming its spec."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ def emit(built: BuiltRoot) -> dict[str, str]:
     files: dict[str, str] = {}
     for env in built.environments:
         for o in env.objects:
-            path = object_path(env.name, o)
+            path = object_path(env.tree, o)
             if path in files:
                 raise ValueError(f"two objects would be written to {path}")
             files[path] = header(env.source) + yamlio.dump(o)

@@ -73,14 +73,17 @@ class Report:
 
 
 def objects(files: Mapping[str, str]) -> dict[Key, dict]:
-    """The objects of the ``rendered/`` files of a FileSet, by (environment, kind, namespace, name)."""
+    """The objects of the ``rendered/`` files of a FileSet, by (tree, kind, namespace, name); a tree is an
+    environment or one cluster of it (``<env>/<cluster>``)."""
     found: dict[Key, dict] = {}
     for path in sorted(files):
         if not (path.startswith(ROOT) and path.endswith(".yaml")):
             continue
+        parts = path[len(ROOT):].split("/")  # <env>/<ns>/<file>, <env>/<cluster>/<ns>/<file>, argocd/[projects/]<file>
+        env = "/".join(parts[:max(1, len(parts) - 2)])
         for o in yamlio.load_all(files[path]):
             if isinstance(o, dict) and "kind" in o and isinstance(o.get("metadata"), dict):
-                found[_key(path[len(ROOT):].split("/", 1)[0], o)] = o
+                found[_key(env, o)] = o
     return found
 
 
@@ -91,7 +94,7 @@ def rendered_objects(result: Result | None) -> dict[Key, dict]:
         return {}
     found = {_key(ARGOCD_DIR, a.object): a.object for a in result.built.argocd}
     for env in result.built.environments:
-        found.update((_key(env.name, o), o) for o in env.objects)
+        found.update((_key(env.tree, o), o) for o in env.objects)
     return found
 
 

@@ -50,8 +50,28 @@ class Retry(Model):
     max_duration: Duration = Field("5m", description="Longest wait between two retries.")
 
 
+class SyncWindow(Model):
+    """When Argo CD may (allow) or may not (deny) sync this environment's Applications: a cron schedule and
+    a duration, written into the AppProject's ``syncWindows`` for these Applications only."""
+
+    kind: Literal["allow", "deny"] = Field(description="allow: sync only inside the window; deny: never inside it.")
+    schedule: Annotated[str, StringConstraints(pattern=r"^\S+( \S+){4}$")] = Field(
+        description="Cron schedule of the window's start, five fields, e.g. '0 22 * * 1-5'."
+    )
+    duration: Annotated[str, StringConstraints(pattern=r"^([0-9]+(m|h))+$")] = Field(
+        description="How long the window lasts from each start, e.g. '8h' or '1h30m'."
+    )
+    time_zone: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$")] = Field(
+        "UTC", description="IANA time zone of the schedule, e.g. 'America/New_York'."
+    )
+    manual_sync: bool = Field(
+        True, description="Whether a person may still sync by hand while automated syncs are held."
+    )
+
+
 class ArgoCD(Model):
-    """How Argo CD deploys this environment (one Application per environment)."""
+    """How Argo CD deploys this environment (one Application per environment, or one ApplicationSet for an
+    environment on several ``clusters``)."""
 
     repo_url: RepoUrl = Field(alias="repoURL", description="This repository, as Argo CD reaches it. Same in every environment.")
     path: Annotated[str, StringConstraints(pattern=r"^([A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*)?$")] = Field(
@@ -85,3 +105,8 @@ class ArgoCD(Model):
         "edits (prune and selfHeal). On unless an environment sets it to false explicitly.",
     )
     retry: Retry = Field(default_factory=Retry, description="Retries of a failed sync, with exponential backoff.")
+    sync_windows: list[SyncWindow] | None = Field(
+        None,
+        description="Sync windows of this environment's Applications (e.g. production changes only in a "
+        "maintenance window); none by default.",
+    )

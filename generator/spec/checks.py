@@ -29,12 +29,28 @@ def is_production(env: Environment, name: str) -> bool:
 def problems(env: Environment, name: str) -> list[Problem]:
     """Every cross-field problem of ``env`` (the environment called ``name``), in field order."""
     found = [*_references(env), *_collisions(env), *_names(env), *_accounts(env), *_exposure(env),
-             *_api_server(env), *tenancy.problems(env)]
+             *_api_server(env), *_clusters(env), *tenancy.problems(env)]
     for service_name, svc in env.services.items():
         found += service_problems(service_name, svc)
     if is_production(env, name):
         found += _production(env)
     return found
+
+
+def _clusters(env: Environment) -> Iterator[Problem]:
+    """A fleet has a primary (it syncs first), one kind of destination (one ApplicationSet template
+    addresses them all), and no environment-wide destination beside its clusters'."""
+    if env.clusters is None:
+        return
+    if not any(c.role == "primary" for c in env.clusters.values()):
+        yield ("clusters",), "at least one cluster must have role 'primary' (it syncs first)"
+    by_name = [name for name, c in env.clusters.items() if c.destination.name]
+    if by_name and len(by_name) < len(env.clusters):
+        odd = next(name for name in env.clusters if name not in by_name)
+        yield ("clusters", odd, "destination"), ("give every cluster's destination by name or every one by "
+                                                 "server, not a mix (one ApplicationSet template addresses them all)")
+    if env.argocd is not None and "destination" in env.argocd.model_fields_set:
+        yield ("argocd", "destination"), "argocd.destination and clusters exclude each other: each cluster names its destination"
 
 
 def _production(env: Environment) -> Iterator[Problem]:

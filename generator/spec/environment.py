@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from generator.spec.argocd import ArgoCD
+from generator.spec.clusters import Cluster
 from generator.spec.common import DnsLabel, LabelKey, Labels, LabelValue, Model, require_one
 from generator.spec.guardrails import LimitRange, Quota
 from generator.spec.service import Service
@@ -146,6 +147,13 @@ class Environment(Model):
         "base/ takes the value of the one latest in this order, so edits to earlier environments stay in "
         "their overlays. Environments not listed come first. Unset: environments with the production rules "
         "come last, the others in name order.",
+    )
+    clusters: dict[DnsLabel, Cluster] | None = Field(
+        None,
+        min_length=2,
+        description="The clusters this environment runs on, by name, when more than one: each is rendered in "
+        "full (rendered/<env>/<cluster>/) and Argo CD deploys them with one ApplicationSet, primaries first. "
+        "Unset: the one cluster of argocd.destination.",
     )
 
     @field_validator("promotion_order")

@@ -23,7 +23,7 @@ def validate_tree(root: Path) -> tuple[int, int, list[Finding]]:
     if not (root / layout.ROOT).is_dir():
         raise SpecError([Finding(f"{layout.ROOT}/", 0, 0, "", "no such folder: run `gitops-gen render` first")])
     result = pipeline.render(root)
-    versions = {env.name: env.spec.kubernetes_version for env in result.built.environments}
+    versions = {env.tree: env.spec.kubernetes_version for env in result.built.environments}
     found = [
         Finding(rel, 0, 0, "", "not produced by gitops-gen: generated folders hold only generated files")
         for rel in fileset.strays(root, pipeline.MANAGED, result.files)
@@ -37,7 +37,8 @@ def validate_tree(root: Path) -> tuple[int, int, list[Finding]]:
                     continue
                 rel = f"{prefix}/{name}"
                 files += 1
-                version = versions.get(rel.split("/")[1], DEFAULT_VERSION)
+                parts = rel.split("/")  # rendered/<env>/..., or rendered/<env>/<cluster>/...
+                version = versions.get("/".join(parts[1:3]), versions.get(parts[1], DEFAULT_VERSION))
                 try:
                     text = rootfs.read_at(dir_fd, name, rel, fileset.MAX_GENERATED_BYTES).decode("utf-8")
                     documents = [d for d in yamlio.load_all(text) if d is not None]

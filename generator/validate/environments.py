@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from generator import promotion
 from generator.argocd import checks
-from generator.argocd.objects import Target
+from generator.argocd.objects import Placement, Target
+from generator.layout import tree
 from generator.errors import Finding
 from generator.load import LoadedEnvironment
 
@@ -19,9 +20,18 @@ RELEASE_NAME_LIMIT = 53
 
 
 def targets(loaded: list[LoadedEnvironment], objects: dict[str, tuple[dict, ...]]) -> list[Target]:
-    """The environments Argo CD deploys, in environment-name order."""
+    """The environments Argo CD deploys, in environment-name order; ``objects`` maps each tree
+    (``generator.layout.tree``) to its built objects."""
     return [
-        Target(env.name, env.spec.system, env.spec.namespace, env.spec.argocd, objects.get(env.name, ()))
+        Target(
+            env.name, env.spec.system, env.spec.namespace, env.spec.argocd,
+            tuple(o for c in env.clusters for o in objects.get(tree(env.name, c.name), ()))
+            or objects.get(env.name, ()),
+            tuple(
+                Placement(name, cluster, objects.get(tree(env.name, name), ()))
+                for name, cluster in (env.spec.clusters or {}).items()
+            ),
+        )
         for env in sorted(loaded, key=lambda e: e.name)
         if env.spec.argocd is not None
     ]

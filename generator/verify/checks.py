@@ -12,6 +12,7 @@ from pathlib import Path
 import jsonschema
 
 from generator import fileset, pipeline, toolchain, yamlio
+from generator.argocd import fleet
 from generator.load import SPEC_DIR, load_root
 from generator.spec import editor_schema
 from generator.validate.committed import validate_tree
@@ -45,14 +46,15 @@ def schemas(repo: Path, root: Path) -> list[str]:
     return [str(f) for f in found] or ([] if count else ["rendered/ holds no objects"])
 
 
-def _environments(root: Path) -> list[str]:
-    return [env.name for env in load_root(root)]
+def _trees(root: Path) -> list[tuple[str, str]]:
+    """(tree, chart unit) of every rendered tree of the root."""
+    return [pair for env in load_root(root) for pair in env.trees()]
 
 
 def kustomize(repo: Path, root: Path) -> list[str]:
     """`kubectl kustomize overlays/<env>` builds exactly the objects of rendered/<env>/, field by field."""
     problems = []
-    for env in _environments(root):
+    for env, _ in _trees(root):
         overlay = root / "overlays" / env
         if not (overlay / "kustomization.yaml").is_file():
             problems.append(f"overlays/{env}/kustomization.yaml is missing")
@@ -73,31 +75,46 @@ def helm(repo: Path, root: Path) -> list[str]:
     problems = []
     for chart in charts:
         rel = chart.relative_to(root).as_posix()
-        for env in _environments(root):
-            values = chart / f"values-{env}.yaml"
+        for env, unit in _trees(root):
+            values = chart / f"values-{unit}.yaml"
             if not values.is_file():
-                problems.append(f"{rel}/values-{env}.yaml is missing")
+                problems.append(f"{rel}/values-{unit}.yaml is missing")
                 continue
-            problems += [f"{rel}/values-{env}.yaml: helm lint: {e}" for e in toolchain.helm_lint(chart, values)]
+            problems += [f"{rel}/values-{unit}.yaml: helm lint: {e}" for e in toolchain.helm_lint(chart, values)]
             built = keyed(yamlio.load_all(toolchain.helm_template(chart, values, chart.name)))
             found = difference(rendered_objects(root, env), built, "helm")
             if found:
-                problems.append(f"{rel} -f values-{env}.yaml: {found}")
+                problems.append(f"{rel} -f values-{unit}.yaml: {found}")
     return problems
 
 
 def argocd(repo: Path, root: Path) -> list[str]:
-    """Every Argo CD Application points at a folder of this repository holding the tree its source needs."""
+    """Every Argo CD Application, and every Application an ApplicationSet generates, points at a folder of
+    this repository holding the tree its source needs."""
     problems = []
-    for path in sorted((root / "rendered/argocd").glob("application-*.yaml")):
+    for path in sorted((root / "rendered/argocd").glob("application*-*.yaml")):
         rel = path.relative_to(repo).as_posix()
-        source = (yamlio.load(path.read_text(encoding="utf-8")).get("spec") or {}).get("source") or {}
-        folder = repo / source.get("path", "")
-        if "path" not in source or not folder.is_dir():
-            problems.append(f"{rel}: spec.source.path {source.get('path')!r} is no folder of the repository")
-        elif "helm" in source:
-            needed = ["Chart.yaml", *source["helm"].get("valueFiles", [])]
-            problems += [f"{rel}: {source['path']}/{n} does not exist" for n in needed if not (folder / n).is_file()]
-        elif not any(folder.rglob("*.yaml")):
-            problems.append(f"{rel}: {source['path']} holds no YAML file")
+        o = yamlio.load(path.read_text(encoding="utf-8")) or {}
+        for where, app in _applications(o):
+            problems += [f"{rel}{where}: {p}" for p in _source_problems(repo, (app.get("spec") or {}).get("source") or {})]
     return problems
+
+
+def _applications(o: dict) -> list[tuple[str, dict]]:
+    """The Application itself, or each one an ApplicationSet's list generator makes (named by cluster)."""
+    if o.get("kind") != "ApplicationSet":
+        return [("", o)]
+    elements = [e for g in o["spec"].get("generators", []) for e in (g.get("list") or {}).get("elements", [])]
+    return [(f" (cluster {e.get('cluster')})", fleet.rendered_application(o, e)) for e in elements]
+
+
+def _source_problems(repo: Path, source: dict) -> list[str]:
+    folder = repo / source.get("path", "")
+    if "path" not in source or not folder.is_dir():
+        return [f"spec.source.path {source.get('path')!r} is no folder of the repository"]
+    if "helm" in source:
+        needed = ["Chart.yaml", *source["helm"].get("valueFiles", [])]
+        return [f"{source['path']}/{n} does not exist" for n in needed if not (folder / n).is_file()]
+    if not any(folder.rglob("*.yaml")):
+        return [f"{source['path']} holds no YAML file"]
+    return []

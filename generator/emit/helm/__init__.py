@@ -1,6 +1,7 @@
 """The Helm tree: ``charts/<system>/`` with ``Chart.yaml``, ``values.yaml`` (safe defaults), one
-``values-<env>.yaml`` per environment, ``values.schema.json``, a README, and templates generated from the
-builders.
+``values-<unit>.yaml`` per environment (one per cluster of a multi-cluster environment:
+``values-<env>.<cluster>.yaml``, see ``generator.layout``), ``values.schema.json``, a README, and
+templates generated from the builders.
 
 Nothing here mirrors a builder. For each environment the builders run a second time, over a traced copy of
 the spec (``trace``): the objects they return say which of their fields are spec values passed through
@@ -21,7 +22,7 @@ from importlib import resources
 
 import jinja2
 
-from generator import __version__, promotion, yamlio
+from generator import __version__, yamlio
 from generator.builders import build_environment
 from generator.built import BuiltRoot
 from generator.emit.helm import values as helm_values
@@ -40,7 +41,7 @@ def emit(built: BuiltRoot) -> dict[str, str]:
     """Every file of the chart of these environments."""
     name = built.system
     base = f"{ROOT}/{name}"
-    names = [env.name for env in built.environments]
+    names = [env.unit for env in built.environments]
     files = {
         f"{base}/Chart.yaml": header(_SPECS) + yamlio.dump(_chart_metadata(name)),
         f"{base}/values.yaml": header(_SPECS) + _SAFE_DEFAULTS_NOTE + yamlio.dump(helm_values.safe_defaults(name)),
@@ -53,22 +54,22 @@ def emit(built: BuiltRoot) -> dict[str, str]:
     texts: dict[str, dict[str, str]] = {}
     expected: dict[str, dict] = {}
     for env in built.environments:
-        traced = trace_environment(env.name, env.spec)
-        files[f"{base}/values-{env.name}.yaml"] = header(env.source) + yamlio.dump(traced.values)
+        traced = trace_environment(env.name, env.spec, unit=env.unit)
+        files[f"{base}/values-{env.unit}.yaml"] = header(env.source) + yamlio.dump(traced.values)
         for (kind, object_name), text in traced.templates.texts.items():
-            texts.setdefault(f"{kind.lower()}-{object_name}.yaml", {})[env.name] = text
+            texts.setdefault(f"{kind.lower()}-{object_name}.yaml", {})[env.unit] = text
         spec_values = {k: v for k, v in traced.values.items() if k != helm_values.ENVIRONMENT_KEY}
-        expected[env.name] = expectations(spec_values, traced.templates.free, traced.recorder)
-    placement = place(texts, list(reversed(promotion.order([env.loaded for env in built.environments]))))
+        expected[env.unit] = expectations(spec_values, traced.templates.free, traced.recorder)
+    placement = place(texts, [env.unit for env in built.latest_first()])
     files[f"{base}/{CHART_GUARD}"] = header(_SPECS) + _guard(names)
     for file_name, text in placement.shared.items():
         files[f"{base}/{CHART_SHARED_TEMPLATES}/{file_name}"] = header(_SPECS) + _shared(file_name, text)
     for env in built.environments:
-        own = f"{base}/{chart_environment_paths(env.name)[1]}"
-        files[f"{own}/_expected.tpl"] = header(env.source) + _expected(env.name, expected[env.name],
-                                                                        placement.skipped[env.name])
-        for file_name, text in placement.own[env.name].items():
-            files[f"{own}/{file_name}"] = header(env.source) + _own(env.name, text)
+        own = f"{base}/{chart_environment_paths(env.unit)[1]}"
+        files[f"{own}/_expected.tpl"] = header(env.source) + _expected(env.unit, expected[env.unit],
+                                                                        placement.skipped[env.unit])
+        for file_name, text in placement.own[env.unit].items():
+            files[f"{own}/{file_name}"] = header(env.source) + _own(env.unit, text)
     return files
 
 
@@ -81,9 +82,10 @@ class TracedEnvironment:
     recorder: Recorder
 
 
-def trace_environment(env_name: str, spec: Environment) -> TracedEnvironment:
-    """Build the environment's objects again over its traced spec and write them as templates."""
-    values = helm_values.values(env_name, spec)
+def trace_environment(env_name: str, spec: Environment, *, unit: str | None = None) -> TracedEnvironment:
+    """Build the environment's objects again over its traced spec and write them as templates; ``unit``
+    names the tree in the chart (one cluster of an environment on several), the environment by default."""
+    values = helm_values.values(unit or env_name, spec)
     recorder = Recorder()
     traced = traced_copy(helm_values.chart_spec(spec), values, (), recorder)
     return TracedEnvironment(values, environment_templates(build_environment(env_name, traced), recorder), recorder)
@@ -152,7 +154,7 @@ def _readme(name: str, built) -> str:
         autoescape=False,
     )
     rows = [
-        {"name": env.name, "source": env.source, "services": ", ".join(f"`{s}`" for s in env.spec.services)}
+        {"name": env.unit, "source": env.source, "services": ", ".join(f"`{s}`" for s in env.spec.services)}
         for env in built.environments
     ]
     return environment.get_template("helm-readme.md.j2").render(chart=name, environments=rows)

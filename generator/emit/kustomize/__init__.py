@@ -1,4 +1,6 @@
-"""The Kustomize tree: ``base/`` plus ``overlays/<env>/``, which kustomize builds to exactly ``rendered/<env>/``.
+"""The Kustomize tree: ``base/`` plus ``overlays/<tree>/``, which kustomize builds to exactly
+``rendered/<tree>/`` (a tree is an environment, or one cluster of it: ``<env>/<cluster>``; each cluster
+counts as one version in the consensus).
 
 Derived from the same built objects as ``rendered``, in four steps, none of which knows a particular field:
 
@@ -29,7 +31,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from generator import promotion, yamlio
+from generator import yamlio
 from generator.built import BuiltRoot
 from generator.emit.kustomize import patch_keys
 from generator.emit.kustomize.patch import DIRECTIVE, keyed, strategic_patch
@@ -125,11 +127,11 @@ def _most_common(values: list[Any]) -> Any:
 
 def emit(built: BuiltRoot) -> dict[str, str]:
     """Every file of ``base/`` and ``overlays/<env>/`` for the built environments."""
-    envs = [_environment(b) for b in built.environments]
+    by_tree = {b.tree: _environment(b) for b in built.environments}
+    envs = list(by_tree.values())
     if not envs:
         return {}
-    rank = {name: i for i, name in enumerate(reversed(promotion.order([b.loaded for b in built.environments])))}
-    latest_first = sorted(envs, key=lambda e: rank[e.name])
+    latest_first = [by_tree[b.tree] for b in built.latest_first()]
     order = list(dict.fromkeys(k for e in envs for k in e.objects))
     base = {k: _base_object(k, latest_first) for k in order if _in_base(k, latest_first)}
     all_sources = ", ".join(e.source for e in envs)
@@ -150,7 +152,7 @@ def _environment(b) -> _Env:
             raise ValueError(f"{b.name}: two objects would be written to {key.file()}")
         files.add(key.file())
         objects[key] = o
-    return _Env(b.name, b.source, b.spec.namespace, b.spec.kubernetes_version, objects)
+    return _Env(b.tree, b.source, b.spec.namespace, b.spec.kubernetes_version, objects)
 
 
 def _base_object(key: Key, envs: list[_Env]) -> dict:
@@ -181,7 +183,8 @@ def _overlay(e: _Env, base: dict[Key, dict]) -> dict[str, str]:
     transformers = {f"transformers/{name}": config for name, config in _transformers(e)}
     for path, config in transformers.items():
         files[f"{root}/{path}"] = _yaml(e.source, config)
-    resources = ((f"../../{BASE}",) if base else ()) + _files({k: None for k in own}, "resources/")
+    up = "../" * (1 + e.name.count("/") + 1)  # overlays/<tree>/ -> the root
+    resources = ((f"{up}{BASE}",) if base else ()) + _files({k: None for k in own}, "resources/")
     kustomization = Kustomization(resources=tuple(resources), patches=tuple(patches), transformers=tuple(transformers))
     files[f"{root}/{KUSTOMIZATION}"] = _kustomization(e.source, kustomization)
     return files
