@@ -65,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     move.add_argument("--commit", action="store_true", help="commit the edited spec with a message naming the versions")
     move.add_argument("--root", type=Path, default=Path("."), help="folder holding environments/ (default: .)")
     draw = sub.add_parser("graph", help="draw the allow graph the NetworkPolicies implement")
-    draw.add_argument("--env", action="append", default=[], help="only this environment (repeatable; default: all)")
+    draw.add_argument("--env", action="append", default=[], help="only this environment, or one cluster of it as <env>/<cluster> (repeatable; default: all)")
     draw.add_argument("--format", choices=graph.FORMATS, default="mermaid", help="output format (default: mermaid)")
     draw.add_argument("--root", type=Path, default=Path("."), help="folder holding environments/ (default: .)")
     sub.add_parser("reference", help="print the spec reference generated from the models (markdown)")
@@ -190,12 +190,14 @@ def _promote(args: argparse.Namespace) -> int:
 
 
 def _graph(args: argparse.Namespace) -> int:
-    built = {env.name: env for env in pipeline.build(args.root).environments}
-    unknown = [e for e in args.env if e not in built]
+    trees = pipeline.build(args.root).environments
+    names = sorted({env.name for env in trees} | {env.tree for env in trees})
+    unknown = [e for e in args.env if e not in names]
     if unknown:
         raise SpecError([Finding("environments/", 0, 0, "--env", f"unknown environment {e!r} (environments: "
-                                 f"{', '.join(sorted(built))})") for e in unknown])
-    drawn = {e for name in args.env or sorted(built) for e in graph.edges(name, built[name].objects)}
+                                 f"{', '.join(names)})") for e in unknown])
+    chosen = [env for env in trees if not args.env or env.name in args.env or env.tree in args.env]
+    drawn = {e for env in chosen for e in graph.edges(env.tree, env.objects)}
     print(graph.mermaid(drawn) if args.format == "mermaid" else graph.dot(drawn), end="")
     return 0
 

@@ -8,6 +8,7 @@ import pydot
 import pytest
 
 import review_roots
+from conftest import FIXTURES, copy_root
 
 API = """\
   api:
@@ -90,3 +91,12 @@ def test_the_pull_request_comment_embeds_the_allows_it_adds_and_removes(shop, ru
     staging = shop / "environments/staging.yaml"
     staging.write_text(staging.read_text(encoding="utf-8").replace('"2.1.0"', '"2.1.1"'), encoding="utf-8")
     assert "Network allows" not in run_cli("diff", "--base", "HEAD", "--root", str(shop), "--format", "markdown").out
+
+
+def test_the_graph_of_an_environment_on_several_clusters_draws_each_cluster(tmp_path, run_cli):
+    root = copy_root(FIXTURES / "financehub", tmp_path / "root")
+    both = run_cli("graph", "--root", str(root), "--env", "production")
+    assert both.code == 0, both.err
+    assert '["production/financehub-prod"]' in both.out and '["production/financehub-dr"]' in both.out
+    one = run_cli("graph", "--root", str(root), "--env", "production/financehub-dr")
+    assert '["production/financehub-dr"]' in one.out and "financehub-prod" not in one.out
