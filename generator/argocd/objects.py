@@ -1,5 +1,6 @@
-"""Pure builders of the Argo CD objects: the environments' AppProject, one Application per environment,
-and the root app-of-apps (with its own narrow AppProject) that keeps all of them in sync.
+"""Pure builders of the Argo CD objects: the environments' AppProject, one Application per environment
+(``fleet`` builds the ApplicationSet of an environment on several clusters from the same pieces), and the
+root app-of-apps (with its own narrow AppProject) that keeps all of them in sync.
 
 Inputs are validated settings and the objects already built for each environment (the project allows
 exactly the kinds those objects have); outputs are plain dicts in conventional key order. Whether the
@@ -13,8 +14,8 @@ from dataclasses import dataclass
 from generator.builders.meta import MANAGED_BY, obj, xdict
 from generator.builders.waves import SYNC_WAVE
 from generator.built import ArgoObject
-from generator.layout import ARGOCD_FOLDER as FOLDER
 from generator import layout
+from generator.layout import ARGOCD_FOLDER as FOLDER
 from generator.layout import CHART_SHARED, CHARTS, argocd_file_name
 from generator.spec.argocd import IN_CLUSTER, ArgoCD, Destination
 from generator.spec.clusters import Cluster
