@@ -43,6 +43,17 @@ class LoadedEnvironment:
     spec: Environment
     clusters: tuple["LoadedCluster", ...] = ()
 
+    def inputs(self) -> tuple[str, ...]:
+        """Every file of the root this environment was read from: its spec layers and the ConfigMap files
+        its services (or its clusters' overrides) name, relative to the root."""
+        specs = [self.spec, *(c.spec for c in self.clusters)]
+        files = {
+            rootfs.normalize(f.file)
+            for spec in specs for svc in spec.services.values() for vol in svc.volumes.values()
+            for f in (vol.files or {}).values() if f.file
+        }
+        return (*self.layers, *sorted(files))
+
     def trees(self) -> tuple[tuple[str, str], ...]:
         """(tree, chart unit) of each rendered tree of this environment (``generator.layout``): the
         environment's own, or one per cluster of an environment on several."""
