@@ -95,6 +95,21 @@ _KEYS: dict[str, str] = {}
 _PLAIN = frozenset({str, int, bool, float, type(None), dict, list})
 
 
+# Strings PyYAML writes bare, as they are, without asking it: a letter, then letters, digits and '._/-'
+# (no indicator, no space, nothing its resolver or Go's reads as a number, a date or a float), unless the
+# word is a YAML 1.1 boolean or null, or Go's 'y' / 'n'. Everything else goes through PyYAML.
+_BARE = re.compile(r"[A-Za-z][A-Za-z0-9._/-]*")
+_WORDS = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null"})
+
+
+def _bare(text: str) -> bool:
+    return _BARE.fullmatch(text) is not None and text.lower() not in _WORDS
+
+
+def _str_lines(value: str) -> tuple[str, tuple[str, ...]]:
+    return (value, ()) if _bare(value) else _render_scalar(value)
+
+
 def _remember(table: dict, value: Any, made: Any) -> Any:
     if len(table) >= _CACHE_LIMIT:
         table.clear()
@@ -105,6 +120,8 @@ def _remember(table: dict, value: Any, made: Any) -> Any:
 def _key(key: str) -> str:
     found = _KEYS.get(key)
     if found is None:
+        if len(key) < 100 and _bare(key):  # longer keys may become '? ' complex keys
+            return _remember(_KEYS, key, key)
         text = dump_with_pyyaml({key: 0})
         if "\n" in text[:-1] or not text.endswith(": 0\n"):
             raise _Fallback
@@ -117,11 +134,11 @@ def _scalar(value: Any, prefix: str, indent: str, out: list[str]) -> None:
     if kind is str:
         lines = _STRS.get(value)
         if lines is None:
-            lines = _remember(_STRS, value, _render_scalar(value))
+            lines = _remember(_STRS, value, _str_lines(value))
     elif kind is int:
         lines = _INTS.get(value)
         if lines is None:
-            lines = _remember(_INTS, value, _render_scalar(value))
+            lines = _remember(_INTS, value, (int.__repr__(value), ()))  # PyYAML's represent_int: str(data)
     elif kind is dict or kind is list:
         out.append(prefix + ("{}" if kind is dict else "[]"))
         return
