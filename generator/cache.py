@@ -41,6 +41,7 @@ _MAX_MANIFEST = 256 << 20
 _MAX_SPEC = 8 << 20
 _RACY_NS = 100_000_000  # files changed this close to the manifest (a few clock ticks) are checked by content
 _SPEC_DIR = "environments"
+_GITIGNORE = b"# The cache of the last render (gitops-gen); never committed.\n*\n"
 
 
 def _digest(data: bytes) -> str:
@@ -224,6 +225,16 @@ def _record(root_fd: int, files: Mapping[str, str], managed: tuple[str, ...], in
         pass
     dir_fd = rootfs.open_dir(root_fd, [FOLDER])
     try:
+        try:  # ignored by git wherever the root is, as pytest does with its cache folder
+            fd = os.open(".gitignore", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644,
+                         dir_fd=dir_fd)
+        except FileExistsError:
+            pass
+        else:
+            try:
+                os.write(fd, _GITIGNORE)
+            finally:
+                os.close(fd)
         tmp = f".{_MANIFEST}.{os.getpid()}.tmp"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=dir_fd)
         try:
@@ -249,23 +260,3 @@ def _record(root_fd: int, files: Mapping[str, str], managed: tuple[str, ...], in
         os.rename(tmp, _MANIFEST, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     finally:
         os.close(dir_fd)
-
-
-def drop(root: Path) -> None:
-    """Remove the manifest (before a write: a render that fails half-way leaves none behind)."""
-    try:
-        root_fd = rootfs.open_root(root)
-    except OSError:
-        return
-    try:
-        dir_fd = rootfs.open_dir(root_fd, [FOLDER])
-    except OSError:
-        os.close(root_fd)
-        return
-    try:
-        os.unlink(_MANIFEST, dir_fd=dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
-        os.close(root_fd)

@@ -143,15 +143,16 @@ def _render(root: Path, *, check: bool, use_cache: bool = True) -> int:
                 raise DriftDetected(change.changed, strays=list(change.strays))
             print(up_to_date(len(result.files)))
             return 0
-        if use_cache:
-            cache.drop(root)
+        # A write that fails leaves the previous manifest: it no longer matches the specs (nor any file
+        # the write replaced), so the next render is a full one.
+        changing = bool(change.writes or change.deletes)
         session.apply(change)
         lines = []
         for env in result.built.environments:
             kinds = Counter(o["kind"] for o in env.objects)
             lines.append(f"{env.name}: {len(env.objects)} objects "
                          f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})")
-        if use_cache and not change.strays:
+        if use_cache and not change.strays and (changing or cache.fresh(root) is None):
             inputs = [layer for env in result.built.environments for layer in env.loaded.layers]
             cache.record(root, result.files, pipeline.MANAGED, inputs,
                          {"files": len(result.files), "environments": lines})
