@@ -205,10 +205,17 @@ def _mapping(value: dict, indent: str, prefix: str, out: list[str], special: Spe
         if special is not None and "{{" in k:
             head = head_prefix + special.braces(k) + ":"
         else:
-            head = head_prefix + _key(k) + ":"
+            text = _KEYS.get(k)  # _key, inlined: this loop is the emitter's hot path
+            head = head_prefix + (_key(k) if text is None else text) + ":"
         head_prefix = indent
         kind = type(v)
-        if kind is dict and v:
+        if kind is str and special is None:
+            lines = _STRS.get(v)
+            if lines is not None and not lines[1]:
+                out.append(head + " " + lines[0])
+            else:
+                _scalar(v, head + " ", indent, out)
+        elif kind is dict and v:
             out.append(head)
             _mapping(v, inner, inner, out, special)
         elif kind is list and v:
@@ -237,7 +244,13 @@ def _sequence(items: list, indent: str, out: list[str], special: Special | None 
     dash = indent + "- "
     for item in items:
         kind = type(item)
-        if kind is dict and item:
+        if kind is str and special is None:
+            lines = _STRS.get(item)
+            if lines is not None and not lines[1]:
+                out.append(dash + lines[0])
+            else:
+                _scalar(item, dash, indent, out)
+        elif kind is dict and item:
             _mapping(item, inner, dash, out, special)
         elif kind is list and item:
             raise _Fallback
