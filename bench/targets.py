@@ -258,6 +258,8 @@ def write_chart(folder: Path, n: int) -> Path:
 # --- measuring ---------------------------------------------------------------------------------------------
 
 def _env(source: Path) -> dict:
+    """Run with the generator under ``source`` (the processes also start in ``source``: the current folder
+    comes first on sys.path)."""
     return {**os.environ, "PYTHONPATH": str(source), "PYTHONHASHSEED": "0"}
 
 
@@ -270,8 +272,8 @@ def wall(args: list[str], env: dict | None = None, cwd: Path = REPO) -> float:
     return elapsed
 
 
-def peak_rss_mb(args: list[str], env: dict) -> float:
-    proc = subprocess.run(["/usr/bin/time", "-f", "%M", *args], env=env, cwd=REPO, capture_output=True, text=True)
+def peak_rss_mb(args: list[str], env: dict, cwd: Path) -> float:
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M", *args], env=env, cwd=cwd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr)
     return int(proc.stderr.strip().splitlines()[-1]) / 1024
@@ -329,34 +331,34 @@ def measure(source: Path, roots: dict[int, Path], chart: Path, pairs: int) -> di
     py = [sys.executable]
     out: dict[str, tuple] = {}
     for n, root in roots.items():  # a full render first: the tree and, with the cache, its manifest
-        wall(py + ["-m", "generator", "render", "--root", str(root)], env)
+        wall(py + ["-m", "generator", "render", "--root", str(root)], env, source)
     check = py + ["-m", "generator", "render", "--check", "--root", str(roots[500])]
     helm = py + ["-c", HELM_PROCESS, str(chart), *ENVIRONMENTS]
     wall(helm)
     ratios, ours, theirs = [], [], []
     for _ in range(pairs):
-        a, b = wall(check, env), wall(helm)
+        a, b = wall(check, env, source), wall(helm)
         ours.append(a)
         theirs.append(b)
         ratios.append(a / b)
     out["ratio"] = (statistics.median(ratios), f"{statistics.median(ours):.2f}s vs helm-sdk {statistics.median(theirs):.2f}s")
     in_process = py + ["-c", IN_PROCESS]
-    out["inproc500"] = (median_of(lambda: float(subprocess.run(in_process + [str(roots[500])], env=env, cwd=REPO,
+    out["inproc500"] = (median_of(lambda: float(subprocess.run(in_process + [str(roots[500])], env=env, cwd=source,
                                                               capture_output=True, text=True, check=True).stdout), 3),)
-    out["noop100"] = (median_of(lambda: wall(py + ["-m", "generator", "render", "--check", "--root", str(roots[100])], env), 7),)
+    out["noop100"] = (median_of(lambda: wall(py + ["-m", "generator", "render", "--check", "--root", str(roots[100])], env, source), 7),)
     full = {}
     for n in (100, 1000):
-        full[n] = min(float(subprocess.run(in_process + [str(roots[n])], env=env, cwd=REPO, capture_output=True,
+        full[n] = min(float(subprocess.run(in_process + [str(roots[n])], env=env, cwd=source, capture_output=True,
                                             text=True, check=True).stdout) for _ in range(2))
     out["growth"] = (math.log(full[1000] / full[100]) / math.log(10), f"full render {full[100]:.2f}s -> {full[1000]:.2f}s")
-    noop = {n: median_of(lambda n=n: wall(py + ["-m", "generator", "render", "--check", "--root", str(roots[n])], env), 3)
+    noop = {n: median_of(lambda n=n: wall(py + ["-m", "generator", "render", "--check", "--root", str(roots[n])], env, source), 3)
             for n in (100, 1000)}
     out["growth_noop"] = (math.log(noop[1000] / noop[100]) / math.log(10), f"no-op check {noop[100]:.2f}s -> {noop[1000]:.2f}s")
     full_check = ["render", "--check"] + (["--no-cache"] if cached else [])
-    out["rss1000"] = (peak_rss_mb(py + ["-m", "generator", *full_check, "--root", str(roots[1000])], env),)
-    out["rss1000_noop"] = (peak_rss_mb(py + ["-m", "generator", "render", "--check", "--root", str(roots[1000])], env),)
+    out["rss1000"] = (peak_rss_mb(py + ["-m", "generator", *full_check, "--root", str(roots[1000])], env, source),)
+    out["rss1000_noop"] = (peak_rss_mb(py + ["-m", "generator", "render", "--check", "--root", str(roots[1000])], env, source),)
     with tempfile.TemporaryDirectory() as scratch:
-        text = subprocess.run(py + ["-c", WRITE_COMPARE, str(roots[500]), scratch], env=env, cwd=REPO,
+        text = subprocess.run(py + ["-c", WRITE_COMPARE, str(roots[500]), scratch], env=env, cwd=source,
                               capture_output=True, text=True, check=True).stdout.split()
     render_write, plain_write = float(text[0]), float(text[1])
     out["write"] = (render_write / plain_write, f"{render_write:.2f}s vs open().write() {plain_write:.2f}s")
