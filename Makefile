@@ -31,8 +31,9 @@ $(CHECKOV):
 render: $(RUNTIME)
 	$(PY) -m generator render --root $(ROOT)
 
+# the drift check CI runs: always a full render (--no-cache), never answered by the cache of a previous render
 check: $(RUNTIME)
-	$(PY) -m generator render --check --root $(ROOT)
+	$(PY) -m generator render --check --no-cache --root $(ROOT)
 
 validate: $(RUNTIME)
 	$(PY) -m generator validate --root $(ROOT)

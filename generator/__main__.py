@@ -1,5 +1,5 @@
-"""``python -m generator`` is the same as the ``gitops-gen`` console script."""
+"""``python -m generator`` is the same as the ``gitops-gen`` console script (``generator.entry``)."""
 
-from generator.cli import main
+from generator.entry import main
 
-raise SystemExit(main())
+main()

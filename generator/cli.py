@@ -12,7 +12,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from generator import __version__, doctor, fileset, pipeline, scaffold, transaction, verify
+from generator import __version__, cache, doctor, fileset, pipeline, scaffold, transaction, verify
+from generator.entry import up_to_date, written
 from generator.errors import DriftDetected, Finding, GeneratorError, SpecError, ValidationFailed
 from generator.load import load_root
 from generator.reference import spec_reference
@@ -49,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     render = sub.add_parser("render", help="render every environment into the generated trees")
     render.add_argument("--root", type=Path, default=Path("."), help="folder holding environments/ (default: .)")
     render.add_argument("--check", action="store_true", help="write nothing; exit 1 naming every stale file")
+    render.add_argument("--no-cache", action="store_true", help="render in full even when the cache "
+                        f"({cache.FOLDER}/) proves nothing changed since the last render (CI uses this)")
     validate = sub.add_parser("validate", help="validate every object under rendered/ against strict schemas")
     validate.add_argument("--root", type=Path, default=Path("."), help="folder holding rendered/ (default: .)")
     compare = sub.add_parser("diff", help="summarize what changes per environment and object against a git ref")
@@ -100,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "render":
-            return _render(args.root, check=args.check)
+            return _render(args.root, check=args.check, use_cache=not args.no_cache)
         if args.command == "diff":
             return _diff(args)
         if args.command == "promote":
@@ -130,7 +133,7 @@ def _run(args: argparse.Namespace) -> int:
         return 1
 
 
-def _render(root: Path, *, check: bool) -> int:
+def _render(root: Path, *, check: bool, use_cache: bool = True) -> int:
     started = time.perf_counter()
     with transaction.Session(root, write=not check) as session:
         result = pipeline.render(root)
@@ -138,16 +141,27 @@ def _render(root: Path, *, check: bool) -> int:
         if check:
             if change.changed or change.strays:
                 raise DriftDetected(change.changed, strays=list(change.strays))
-            print(f"up to date: {len(result.files)} generated files match the specs")
+            print(up_to_date(len(result.files)))
             return 0
+        # A write that fails leaves the previous manifest: it no longer matches the specs (nor any file
+        # the write replaced), so the next render is a full one.
+        changing = bool(change.writes or change.deletes)
         session.apply(change)
-    for env in result.built.environments:
-        kinds = Counter(o["kind"] for o in env.objects)
-        print(f"{env.tree}: {len(env.objects)} objects ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})")
+        lines = []
+        for env in result.built.environments:
+            kinds = Counter(o["kind"] for o in env.objects)
+            lines.append(f"{env.tree}: {len(env.objects)} objects "
+                         f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})")
+        if use_cache and not change.strays and (changing or cache.fresh(root) is None):
+            inputs = [path for env in result.built.environments for path in env.loaded.inputs()]
+            cache.record(root, result.files, pipeline.MANAGED, inputs,
+                         {"files": len(result.files), "environments": lines})
+    for line in lines:
+        print(line)
     for line in DriftDetected([], strays=list(change.strays)).stray_lines():
         print(f"warning: {line}", file=sys.stderr)
     elapsed = time.perf_counter() - started
-    print(f"{len(change.writes)} written, {len(change.deletes)} removed, {len(result.files)} files in {elapsed:.2f}s")
+    print(written(len(change.writes), len(change.deletes), len(result.files), elapsed))
     return 0
 
 

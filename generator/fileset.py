@@ -59,15 +59,36 @@ def _differing(root_fd: int, files: FileSet) -> dict[str, str]:
             continue
         try:
             for rel in rels:
-                try:
-                    same = rootfs.read_at(dir_fd, rel.rpartition("/")[2], rel, MAX_GENERATED_BYTES) == files[rel].encode()
-                except OSError:
-                    same = False
-                if not same:
+                if not _holds(dir_fd, rel.rpartition("/")[2], files[rel].encode()):
                     writes[rel] = files[rel]
         finally:
             os.close(dir_fd)
     return writes
+
+
+def _holds(dir_fd: int, name: str, want: bytes) -> bool:
+    """Whether the entry ``name`` of an open folder is a regular file holding exactly ``want`` (not
+    following a symlink; a file of another size is not read)."""
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dir_fd)
+    except OSError:
+        return False
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(want):
+            return False
+        chunks, size = [], 0
+        while size <= len(want):  # one read, normally; one more byte than wanted proves a longer file
+            chunk = os.read(fd, len(want) + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks) == want
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def is_generated(dir_fd: int, name: str) -> bool:

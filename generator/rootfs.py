@@ -159,3 +159,58 @@ def walk(root_fd: int, rel: str) -> Iterator[tuple[str, list[str], int]]:
             yield prefix, sorted(files), dir_fd
     finally:
         os.close(fd)
+
+
+class Folders:
+    """The open folder of the last path asked for, reused while consecutive paths share it (a write of
+    thousands of files opens each folder once instead of once per file); same checks as ``parent`` and
+    ``kind``. A context manager: the descriptor is closed at the end."""
+
+    def __init__(self, root_fd: int):
+        self.root_fd = root_fd
+        self.key: tuple[str, ...] | None = None
+        self.fd = -1  # -1: not open; -2: the folder does not exist
+
+    def __enter__(self) -> "Folders":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._close()
+
+    def _close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+        self.fd, self.key = -1, None
+
+    def _open(self, rel: str) -> tuple[int, str]:
+        names = parts(rel)
+        key = tuple(names[:-1])
+        if key != self.key:
+            self._close()
+            try:
+                self.fd = open_dir(self.root_fd, names[:-1])
+            except FileNotFoundError:
+                self.fd = -2
+            self.key = key
+        return self.fd, names[-1]
+
+    def parent(self, rel: str) -> tuple[int, str]:
+        """(descriptor of the folder holding ``rel``, file name), as ``parent``; FileNotFoundError when the
+        folder does not exist."""
+        fd, name = self._open(rel)
+        if fd == -2:
+            raise FileNotFoundError(errno.ENOENT, "No such file or directory", rel.rpartition("/")[0])
+        return fd, name
+
+    def kind(self, rel: str) -> str | None:
+        """``kind(root_fd, rel)``."""
+        fd, name = self._open(rel)
+        if fd == -2:
+            return None
+        try:
+            mode = os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode
+        except FileNotFoundError:
+            return None
+        if stat.S_ISLNK(mode):
+            return "link"
+        return "file" if stat.S_ISREG(mode) else "dir" if stat.S_ISDIR(mode) else "other"

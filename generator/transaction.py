@@ -169,19 +169,20 @@ class Session:
         """Refuse a folder or a symlinked folder in the way; the folders that staging will create."""
         missing: set[str] = set()
         known: dict[str, str | None] = {}
-        for target in change.writes:
-            if rootfs.kind(self.root_fd, target) == "dir":
-                raise rootfs.UnsafePath(target, "a folder is where a generated file belongs")
-            folder = target.rpartition("/")[0]
-            while folder:
-                if folder not in known:
-                    known[folder] = rootfs.kind(self.root_fd, folder)
-                if known[folder] == "dir":
-                    break
-                if known[folder] is not None:
-                    raise rootfs.UnsafePath(folder, "is a symlink or a file where a generated folder belongs")
-                missing.add(folder)
-                folder = folder.rpartition("/")[0]
+        with rootfs.Folders(self.root_fd) as folders:  # each folder opened once, not once per file
+            for target in change.writes:
+                if folders.kind(target) == "dir":
+                    raise rootfs.UnsafePath(target, "a folder is where a generated file belongs")
+                folder = target.rpartition("/")[0]
+                while folder:
+                    if folder not in known:
+                        known[folder] = rootfs.kind(self.root_fd, folder)
+                    if known[folder] == "dir":
+                        break
+                    if known[folder] is not None:
+                        raise rootfs.UnsafePath(folder, "is a symlink or a file where a generated folder belongs")
+                    missing.add(folder)
+                    folder = folder.rpartition("/")[0]
         return sorted(missing, key=lambda d: (d.count("/"), d))
 
     def _stage(self, writes: list[tuple[str, str]], texts: dict[str, str]) -> None:
@@ -197,8 +198,9 @@ class Session:
                 os.close(dir_fd)
 
     def _roll_forward(self, writes: list[tuple[str, str]], deletes: list[str]) -> None:
-        for tmp, target in writes:
-            with rootfs.parent(self.root_fd, tmp) as (dir_fd, name):
+        with rootfs.Folders(self.root_fd) as folders:
+            for tmp, target in writes:
+                dir_fd, name = folders.parent(tmp)
                 try:
                     os.rename(name, target.rpartition("/")[2], src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
                 except FileNotFoundError:

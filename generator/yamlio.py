@@ -84,67 +84,190 @@ def _render_scalar(value: Any) -> tuple[str, tuple[str, ...]]:
     return first, rest
 
 
-@functools.lru_cache(maxsize=65536)
-def _cached_scalar(kind: type, value: Any) -> tuple[str, tuple[str, ...]]:
-    return _render_scalar(value)
+# How each distinct scalar and key is written, by exact type (True == 1 and -0.0 == 0.0, yet each is
+# written its own way, so bools and ints never share a table and floats are not cached). Bounded: a table
+# that outgrows _CACHE_LIMIT starts again.
+_CACHE_LIMIT = 1 << 17
+_STRS: dict[str, tuple[str, tuple[str, ...]]] = {}
+_INTS: dict[int, tuple[str, tuple[str, ...]]] = {}
+_CONSTANTS: dict[Any, tuple[str, tuple[str, ...]]] = {}  # True, False, None
+_KEYS: dict[str, str] = {}
+_PLAIN = frozenset({str, int, bool, float, type(None), dict, list})
 
 
-@functools.lru_cache(maxsize=65536)
+# Strings PyYAML writes bare, as they are, without asking it: a letter, then letters, digits and '._/-'
+# (no indicator, no space, nothing its resolver or Go's reads as a number, a date or a float), unless the
+# word is a YAML 1.1 boolean or null, or Go's 'y' / 'n'. Everything else goes through PyYAML.
+_BARE = re.compile(r"[A-Za-z][A-Za-z0-9._/-]*")
+_WORDS = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null"})
+
+
+def _bare(text: str) -> bool:
+    return _BARE.fullmatch(text) is not None and text.lower() not in _WORDS
+
+
+def _str_lines(value: str) -> tuple[str, tuple[str, ...]]:
+    return (value, ()) if _bare(value) else _render_scalar(value)
+
+
+def _remember(table: dict, value: Any, made: Any) -> Any:
+    if len(table) >= _CACHE_LIMIT:
+        table.clear()
+    table[value] = made
+    return made
+
+
 def _key(key: str) -> str:
-    text = dump_with_pyyaml({key: 0})
-    if "\n" in text[:-1] or not text.endswith(": 0\n"):
-        raise _Fallback
-    return text[: -len(": 0\n")]
+    found = _KEYS.get(key)
+    if found is None:
+        if len(key) < 100 and _bare(key):  # longer keys may become '? ' complex keys
+            return _remember(_KEYS, key, key)
+        text = dump_with_pyyaml({key: 0})
+        if "\n" in text[:-1] or not text.endswith(": 0\n"):
+            raise _Fallback
+        found = _remember(_KEYS, key, text[: -len(": 0\n")])
+    return found
 
 
 def _scalar(value: Any, prefix: str, indent: str, out: list[str]) -> None:
     kind = type(value)
-    if kind is dict or kind is list:
+    if kind is str:
+        lines = _STRS.get(value)
+        if lines is None:
+            lines = _remember(_STRS, value, _str_lines(value))
+    elif kind is int:
+        lines = _INTS.get(value)
+        if lines is None:
+            lines = _remember(_INTS, value, (int.__repr__(value), ()))  # PyYAML's represent_int: str(data)
+    elif kind is dict or kind is list:
         out.append(prefix + ("{}" if kind is dict else "[]"))
         return
-    # floats are not cached: -0.0 == 0.0 and they hash alike, yet they are written differently
-    first, rest = _render_scalar(value) if kind is float else _cached_scalar(kind, value)
-    out.append(prefix + first)
-    if rest:
-        out.extend(indent + _INDENT + line if line else "" for line in rest)
+    elif kind is float:
+        lines = _render_scalar(value)
+    else:
+        lines = _CONSTANTS.get(value)
+        if lines is None:
+            lines = _remember(_CONSTANTS, value, _render_scalar(value))
+    out.append(prefix + lines[0])
+    if lines[1]:
+        out.extend(indent + _INDENT + line if line else "" for line in lines[1])
 
 
-def _mapping(value: dict, indent: str, prefix: str, out: list[str]) -> None:
+class Special:
+    """How ``dump_special`` writes what is not plain data (chart templates: values references).
+
+    ``text(value)`` is asked for every scalar whose type is not exactly str, int, float, bool or None and
+    returns the text to write in its place, or None to write the value as its base type; ``braces(text)``
+    writes a plain string (value or key) that holds ``{{``."""
+
+    def text(self, value: Any) -> str | None:
+        raise NotImplementedError
+
+    def braces(self, text: str) -> str:
+        raise NotImplementedError
+
+
+def _plain(value: Any) -> Any:
+    """A str, int or float subclass as its exact base type; anything else raises _Fallback."""
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int.__int__(value)
+    raise _Fallback
+
+
+def _special_scalar(value: Any, prefix: str, indent: str, out: list[str], special: Special) -> None:
+    """A scalar of a type that is not plain data, in ``dump_special``."""
+    if isinstance(value, (dict, list)):
+        raise _Fallback  # subclasses of containers: handled by the callers when they are dicts
+    text = special.text(value)
+    if text is not None:
+        out.append(prefix + text)
+        return
+    value = _plain(value)
+    if type(value) is str and "{{" in value:
+        out.append(prefix + special.braces(value))
+    else:
+        _scalar(value, prefix, indent, out)
+
+
+def _mapping(value: dict, indent: str, prefix: str, out: list[str], special: Special | None = None) -> None:
     """A non-empty mapping whose first line starts with ``prefix``; its other keys start with ``indent``."""
     head_prefix = prefix
     inner = indent + _INDENT
     for k, v in value.items():
         if type(k) is not str:
-            raise _Fallback
-        head = head_prefix + _key(k) + ":"
+            if special is None or not isinstance(k, str):
+                raise _Fallback
+            k = str.__str__(k)
+        if special is not None and "{{" in k:
+            head = head_prefix + special.braces(k) + ":"
+        else:
+            text = _KEYS.get(k)  # _key, inlined: this loop is the emitter's hot path
+            head = head_prefix + (_key(k) if text is None else text) + ":"
         head_prefix = indent
         kind = type(v)
-        if kind is dict and v:
+        if kind is str and special is None:
+            lines = _STRS.get(v)
+            if lines is not None and not lines[1]:
+                out.append(head + " " + lines[0])
+            else:
+                _scalar(v, head + " ", indent, out)
+        elif kind is dict and v:
             out.append(head)
-            _mapping(v, inner, inner, out)
+            _mapping(v, inner, inner, out, special)
         elif kind is list and v:
             out.append(head)
-            _sequence(v, indent, out)
-        elif kind is dict or kind is list or kind is str or kind is int or kind is bool or v is None or kind is float:
-            _scalar(v, head + " ", indent, out)
-        else:
+            _sequence(v, indent, out, special)
+        elif kind in _PLAIN:
+            if special is not None and kind is str and "{{" in v:
+                out.append(head + " " + special.braces(v))
+            else:
+                _scalar(v, head + " ", indent, out)
+        elif special is None:
             raise _Fallback  # subclasses and other types: PyYAML decides
+        elif isinstance(v, dict) and type(v).__iter__ is dict.__iter__:
+            if v:
+                out.append(head)
+                _mapping(v, inner, inner, out, special)
+            else:
+                out.append(head + " {}")
+        else:
+            _special_scalar(v, head + " ", indent, out, special)
 
 
-def _sequence(items: list, indent: str, out: list[str]) -> None:
+def _sequence(items: list, indent: str, out: list[str], special: Special | None = None) -> None:
     """A sequence under a mapping key at ``indent``: its items start at the key's column."""
     inner = indent + _INDENT
     dash = indent + "- "
     for item in items:
         kind = type(item)
-        if kind is dict and item:
-            _mapping(item, inner, dash, out)
+        if kind is str and special is None:
+            lines = _STRS.get(item)
+            if lines is not None and not lines[1]:
+                out.append(dash + lines[0])
+            else:
+                _scalar(item, dash, indent, out)
+        elif kind is dict and item:
+            _mapping(item, inner, dash, out, special)
         elif kind is list and item:
             raise _Fallback
-        elif kind is dict or kind is list or kind is str or kind is int or kind is bool or item is None or kind is float:
-            _scalar(item, dash, indent, out)
-        else:
+        elif kind in _PLAIN:
+            if special is not None and kind is str and "{{" in item:
+                out.append(dash + special.braces(item))
+            else:
+                _scalar(item, dash, indent, out)
+        elif special is None:
             raise _Fallback
+        elif isinstance(item, dict) and type(item).__iter__ is dict.__iter__:
+            if item:
+                _mapping(item, inner, dash, out, special)
+            else:
+                out.append(dash + "{}")
+        else:
+            _special_scalar(item, dash, indent, out, special)
 
 
 def dump(obj: Any) -> str:
@@ -156,6 +279,20 @@ def dump(obj: Any) -> str:
         _mapping(obj, "", "", out)
     except _Fallback:
         return dump_with_pyyaml(obj)
+    return "\n".join(out) + "\n"
+
+
+def dump_special(obj: dict, special: Special) -> str | None:
+    """``dump`` of a non-empty mapping holding values that are not plain data, each written as
+    ``special`` says; None when the document needs PyYAML's layout (the caller then writes it as plain
+    data with placeholders, through ``dump``)."""
+    if type(obj) is not dict or not obj:
+        return None
+    out: list[str] = []
+    try:
+        _mapping(obj, "", "", out, special)
+    except _Fallback:
+        return None
     return "\n".join(out) + "\n"
 
 

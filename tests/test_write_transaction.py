@@ -29,8 +29,8 @@ def rendered_copy(tmp_path: Path, run_cli, name: str = "root") -> Path:
 
 
 def outputs(root: Path) -> dict[str, bytes]:
-    """The files a render owns or leaves behind (no specs, no lock)."""
-    return {k: v for k, v in tree(root).items() if not k.startswith(("environments/", ".gitops-gen/"))}
+    """The files a render owns or leaves behind (no specs, no lock, no cache of the last write)."""
+    return {k: v for k, v in tree(root).items() if not k.startswith(("environments/", ".gitops-gen/", ".gitops-gen-cache/"))}
 
 
 def change_specs(root: Path) -> None:

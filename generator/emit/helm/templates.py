@@ -83,6 +83,12 @@ class _Writer:
         return None
 
     def text(self, o: dict) -> str:
+        written = yamlio.dump_special(o, _References(self))
+        return written if written is not None else self._placeholders(o)
+
+    def _placeholders(self, o: dict) -> str:
+        """``text`` through the plain emitter: references as placeholders, replaced in the written text
+        (for the documents ``dump_special`` leaves to PyYAML's layout; the same text either way)."""
         prefix = "GITOPSREF"
         while True:  # a placeholder no string of the object contains (checked on the written text)
             expressions: list[str] = []
@@ -112,6 +118,20 @@ class _Writer:
             return literal(value) if expression is None else token(expression)
 
         return walk(o)
+
+
+class _References(yamlio.Special):
+    """Traced values as references to the values, strings holding '{{' as Go literals (as ``_tokenized``)."""
+
+    def __init__(self, writer: _Writer) -> None:
+        self.writer = writer
+
+    def text(self, value: Any) -> str | None:
+        expression = self.writer.expression(value)
+        return None if expression is None else '{{ include "gitops.json" ' + expression + " }}"
+
+    def braces(self, text: str) -> str:
+        return '{{ include "gitops.json" ' + go_string(text) + " }}"
 
 
 def environment_templates(objects: list[dict], recorder: Recorder) -> EnvironmentTemplates:

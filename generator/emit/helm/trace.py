@@ -22,6 +22,7 @@ Pure: nothing here reads or writes files; one ``Recorder`` per traced build coll
 
 from __future__ import annotations
 
+import functools
 import operator
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -238,28 +239,44 @@ def copy_with_leaves(value: Any, shadow: Any, path: Path, make: Callable[[Any, A
     """A copy of the spec ``value`` with each scalar leaf that ``shadow`` (its values form) holds at the same
     place, with the same type, replaced by ``make(leaf, shadow_leaf, path)``; models are copied without
     validation."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float:  # the common cases first, by exact type
+        return make(value, shadow, path) if type(shadow) is kind else value
+    if kind is dict:
+        return _copy_dict(value, shadow, path, make)
+    if kind is list or kind is tuple:
+        if not isinstance(shadow, list) or len(shadow) != len(value):
+            return value
+        return kind(copy_with_leaves(v, s, (*path, i), make) for i, (v, s) in enumerate(zip(value, shadow)))
     if isinstance(value, BaseModel):
         if not isinstance(shadow, dict):
             return value
         update = {}
-        for name, info in type(value).model_fields.items():
-            key = info.serialization_alias or info.alias or name
+        for name, key in _field_keys(type(value)):
             if key in shadow:
                 update[name] = copy_with_leaves(getattr(value, name), shadow[key], (*path, key), make)
         return value.model_copy(update=update)
     if isinstance(value, dict):
-        if not isinstance(shadow, dict) or list(shadow) != list(value):
-            return value
-        items = {k: copy_with_leaves(v, shadow[k], (*path, k), make) for k, v in value.items()}
-        if all(isinstance(v, Traced) for v in items.values()):
-            made = TracedDict(items)
-            made.path = path
-            return made
-        return items
+        return _copy_dict(value, shadow, path, make)
     if isinstance(value, (list, tuple)):
         if not isinstance(shadow, list) or len(shadow) != len(value):
             return value
         return type(value)(copy_with_leaves(v, s, (*path, i), make) for i, (v, s) in enumerate(zip(value, shadow)))
-    if type(value) is type(shadow) and type(value) in (str, int, float):
-        return make(value, shadow, path)
     return value
+
+
+def _copy_dict(value: dict, shadow: Any, path: Path, make: Callable[[Any, Any, Path], Any]) -> Any:
+    if not isinstance(shadow, dict) or list(shadow) != list(value):
+        return value
+    items = {k: copy_with_leaves(v, shadow[k], (*path, k), make) for k, v in value.items()}
+    if all(isinstance(v, Traced) for v in items.values()):
+        made = TracedDict(items)
+        made.path = path
+        return made
+    return items
+
+
+@functools.lru_cache(maxsize=None)
+def _field_keys(model: type) -> tuple[tuple[str, str], ...]:
+    """(attribute, key in the values) of every field of a spec model."""
+    return tuple((name, info.serialization_alias or info.alias or name) for name, info in model.model_fields.items())
