@@ -75,5 +75,6 @@ class BuiltRoot:
     def latest_first(self) -> tuple[BuiltEnvironment, ...]:
         """The trees, the environment latest in promotion order first, and within an environment its
         primary clusters before its standbys (in spec order): who wins a tie in a shared file."""
-        rank = {name: i for i, name in enumerate(reversed(promotion.order([e.loaded for e in self.environments])))}
+        loaded = list({e.name: e.loaded for e in self.environments}.values())  # each environment once
+        rank = {name: i for i, name in enumerate(reversed(promotion.order(loaded)))}
         return tuple(sorted(self.environments, key=lambda e: (rank[e.name], e.role != "primary")))
