@@ -140,6 +140,10 @@ def kind(root_fd: int, rel: str) -> str | None:
             mode = os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode
     except FileNotFoundError:
         return None
+    return _kind(mode)
+
+
+def _kind(mode: int) -> str:
     if stat.S_ISLNK(mode):
         return "link"
     return "file" if stat.S_ISREG(mode) else "dir" if stat.S_ISDIR(mode) else "other"
@@ -211,6 +215,4 @@ class Folders:
             mode = os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode
         except FileNotFoundError:
             return None
-        if stat.S_ISLNK(mode):
-            return "link"
-        return "file" if stat.S_ISREG(mode) else "dir" if stat.S_ISDIR(mode) else "other"
+        return _kind(mode)
