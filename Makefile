@@ -45,7 +45,7 @@ validate: $(RUNTIME)
 # The three installs are independent (two virtual environments and the Helm binary): they run side by side.
 test:
 	@$(MAKE) --no-print-directory -j3 test-tools
-	$(PY) -m pytest -n auto
+	$(PY) -m pytest -n auto --dist loadgroup --no-loadscope-reorder
 	$(PY) -m generator test
 
 test-tools: $(TESTDEPS) $(CHECKOV) $(HELM)
