@@ -43,9 +43,15 @@ validate: $(RUNTIME)
 
 # the generator's own tests (fixture specs under tests/), then the repository checks on every spec root.
 # The three installs are independent (two virtual environments and the Helm binary): they run side by side.
+# The generator's bytecode is compiled once (its __pycache__ is ignored by git and by the render cache), so the
+# pytest workers and the generator processes the tests start do not each compile it again
+# where PYTHONDONTWRITEBYTECODE is set. --maxschedchunk=1: xdist hands out tests one at a time, in collection
+# order, where the long tests come first (tests/conftest.py), instead of one worker taking them all in its
+# first chunk.
 test:
 	@$(MAKE) --no-print-directory -j3 test-tools
-	$(PY) -m pytest -n auto --dist loadgroup --no-loadscope-reorder
+	$(PY) -m compileall -q generator
+	$(PY) -m pytest -n auto --maxschedchunk=1
 	$(PY) -m generator test
 
 test-tools: $(TESTDEPS) $(CHECKOV) $(HELM)
