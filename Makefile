@@ -9,7 +9,7 @@ CHECKOV := $(CHECKOV_VENV)/bin/checkov
 HELM := $(VENV)/bin/helm
 ROOT ?= .
 
-.PHONY: render check validate test test-tools lock clean-venv
+.PHONY: render check validate test test-tools test-generator test-repository lock clean-venv
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,20 +41,26 @@ check: $(RUNTIME)
 validate: $(RUNTIME)
 	$(PY) -m generator validate --root $(ROOT)
 
-# the generator's own tests (fixture specs under tests/), then the repository checks on every spec root.
+# the generator's own tests (fixture specs under tests/) and the repository checks on every spec root.
 # The three installs are independent (two virtual environments and the Helm binary): they run side by side.
 # The generator's bytecode is compiled once (its __pycache__ is ignored by git and by the render cache), so the
-# pytest workers and the generator processes the tests start do not each compile it again
-# where PYTHONDONTWRITEBYTECODE is set. --maxschedchunk=1: xdist hands out tests one at a time, in collection
-# order, where the long tests come first (tests/conftest.py), instead of one worker taking them all in its
-# first chunk.
+# pytest workers and the generator processes the tests start do not each compile it again where
+# PYTHONDONTWRITEBYTECODE is set. The tests and the checks (which only read the repository) run side by side
+# too, each one's output shown when it ends: the checks are one process, the tests keep the other core busy.
 test:
 	@$(MAKE) --no-print-directory -j3 test-tools
-	$(PY) -m compileall -q generator
-	$(PY) -m pytest -n auto --maxschedchunk=1
-	$(PY) -m generator test
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-generator test-repository
 
 test-tools: $(TESTDEPS) $(CHECKOV) $(HELM)
+
+# --maxschedchunk=1: xdist hands out tests one at a time, in collection order, where the long tests come first
+# (tests/conftest.py), instead of one worker taking them all in its first chunk.
+test-generator: test-tools
+	$(PY) -m compileall -q generator
+	$(PY) -m pytest -n auto --maxschedchunk=1
+
+test-repository: test-tools
+	$(PY) -m generator test
 
 # The hash-pinned runtime dependencies the pull-request workflow installs (--require-hashes).
 LOCK := .ci/requirements.lock
