@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REPO, SECURENEXUS, copy_root
-from generator import fileset, pipeline, toolchain, yamlio
+from conftest import FIXTURES, REPO, SECURENEXUS, copy_rendered
+from generator import toolchain, yamlio
 from generator.errors import ToolMissing
 from generator.load import load_root
 from generator.spec.checks import is_production
@@ -22,19 +22,14 @@ from generator.spec.editor_schema import MODELINE
 FAST = [f"--only={c}" for c in ("drift", "specs", "schemas", "kustomize", "helm", "argocd")]  # checkov: test_checkov
 
 
-def _render(root: Path) -> Path:
-    fileset.apply(root, fileset.plan(root, pipeline.render(root).files, pipeline.MANAGED))
-    return root
-
-
 @pytest.fixture
-def repository(tmp_path) -> Path:
-    """A rendered repository: the SecureNexus fixture at its root."""
-    return _render(copy_root(SECURENEXUS, tmp_path / "repo"))
+def repository(tmp_path, shared_renders) -> Path:
+    """A rendered repository: the SecureNexus fixture at its root (a copy of the session's render of it)."""
+    return copy_rendered(shared_renders(SECURENEXUS)[0], tmp_path / "repo")
 
 
-def test_a_rendered_repository_passes_every_check(repository, run_cli):
-    _render(copy_root(FIXTURES / "financehub", repository / "examples/financehub"))
+def test_a_rendered_repository_passes_every_check(repository, run_cli, shared_renders):
+    copy_rendered(shared_renders(FIXTURES / "financehub")[0], repository / "examples/financehub")
     outcome = run_cli("test", "--root", str(repository), *FAST)
     assert outcome.code == 0, outcome.out
     lines = outcome.out.splitlines()
