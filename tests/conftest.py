@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import os
 import pickle
 import shutil
 from dataclasses import dataclass
@@ -135,11 +134,13 @@ class SharedRenders:
 
 
 @pytest.fixture(scope="session")
-def shared_renders(tmp_path_factory):
+def shared_renders(request, tmp_path_factory):
     """One render of each spec root for the whole session (the xdist workers share a temporary folder), for the
     tests that only read it; at the end every shared root must still hold exactly what its render wrote."""
-    base = tmp_path_factory.getbasetemp()  # an xdist worker's is a folder of the session's
-    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-renders"
+    base = tmp_path_factory.getbasetemp()
+    # an xdist worker's basetemp is a folder of its session's (workerinput: not PYTEST_XDIST_WORKER, which a
+    # pytest run started by a test, as in test_repository_checks, inherits from its worker)
+    folder = (base.parent if hasattr(request.config, "workerinput") else base) / "shared-renders"
     folder.mkdir(exist_ok=True)
     renders = SharedRenders(folder)
     yield renders
