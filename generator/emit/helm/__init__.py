@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Sequence
 from importlib import resources
 
 import jinja2
@@ -28,7 +29,7 @@ from generator.built import BuiltRoot
 from generator.emit.helm import values as helm_values
 from generator.emit.helm.placement import place
 from generator.emit.helm.templates import EnvironmentTemplates, environment_templates, expectations, go_string
-from generator.emit.helm.trace import Recorder, traced_copy
+from generator.emit.helm.trace import Recorder, same_build, traced_copy
 from generator.fileset import header
 from generator.layout import CHART_GUARD, CHART_SHARED_TEMPLATES, CHARTS, chart_environment_paths
 from generator.spec import Environment
@@ -53,8 +54,10 @@ def emit(built: BuiltRoot) -> dict[str, str]:
     }
     texts: dict[str, dict[str, str]] = {}
     expected: dict[str, dict] = {}
+    traces: list[TracedEnvironment] = []
     for env in built.environments:
-        traced = trace_environment(env.name, env.spec, unit=env.unit)
+        traced = trace_environment(env.name, env.spec, unit=env.unit, earlier=traces)
+        traces.append(traced)
         files[f"{base}/values-{env.unit}.yaml"] = header(env.source) + yamlio.dump(traced.values)
         for (kind, object_name), text in traced.templates.texts.items():
             texts.setdefault(f"{kind.lower()}-{object_name}.yaml", {})[env.unit] = text
@@ -75,20 +78,34 @@ def emit(built: BuiltRoot) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class TracedEnvironment:
-    """One environment as the chart sees it: its values, its templates, and how the builders used them."""
+    """One environment as the chart sees it: its values, its traced spec, its templates, and how the
+    builders used the spec."""
 
     values: dict
+    spec: Environment
     templates: EnvironmentTemplates
     recorder: Recorder
 
 
-def trace_environment(env_name: str, spec: Environment, *, unit: str | None = None) -> TracedEnvironment:
+def trace_environment(
+    env_name: str, spec: Environment, *, unit: str | None = None, earlier: Sequence[TracedEnvironment] = ()
+) -> TracedEnvironment:
     """Build the environment's objects again over its traced spec and write them as templates; ``unit``
-    names the tree in the chart (one cluster of an environment on several), the environment by default."""
+    names the tree in the chart (one cluster of an environment on several), the environment by default.
+
+    When the builders would take the same steps over this spec as over an ``earlier`` one's (``same_build``:
+    a staging and a uat that differ in free values, the clusters of a fleet), its templates and uses are
+    that environment's, without building again."""
     values = helm_values.values(unit or env_name, spec)
     recorder = Recorder()
     traced = traced_copy(helm_values.chart_spec(spec), values, (), recorder)
-    return TracedEnvironment(values, environment_templates(build_environment(env_name, traced), recorder), recorder)
+    for other in earlier:
+        if same_build(other.spec, traced, other.recorder, values):
+            templates = other.templates.under(values)
+            if templates is not None:
+                return TracedEnvironment(values, traced, templates, other.recorder)
+    return TracedEnvironment(values, traced, environment_templates(build_environment(env_name, traced), recorder),
+                             recorder)
 
 
 def _shared(file_name: str, text: str) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator import yamlio
-from generator.emit.helm.trace import Concat, Constraint, Derived, Path, Recorder, Traced, plain
+from generator.emit.helm.trace import Concat, Constraint, Derived, Path, Recorder, Traced, at, evaluated, plain
 
 _HELM_FUNCTIONS = {"sha256-json": "toJson | sha256sum"}
 _SYMBOLS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
@@ -31,10 +31,21 @@ _NEGATION = {"eq": "ne", "ne": "eq", "lt": "ge", "le": "gt", "gt": "le", "ge": "
 
 @dataclass(frozen=True)
 class EnvironmentTemplates:
-    """One environment's templates by object (kind, name), and the values paths they read."""
+    """One environment's templates by object (kind, name), the values paths they read, and each object's
+    kind and name as the builders returned them (traced, when a name is a spec value)."""
 
     texts: dict[tuple[str, str], str]
     free: frozenset[Path]
+    names: tuple[tuple[str, Any], ...]
+
+    def under(self, values: dict) -> "EnvironmentTemplates | None":
+        """The same templates for an environment whose builders took the same steps over other ``values``
+        (``trace.same_build``): only the object names that are values change. None when a name is not a
+        value or a ``+`` of values and literals."""
+        names = [(kind, evaluated(name, values)) for kind, name in self.names]
+        if any(name is None for _, name in names):
+            return None
+        return EnvironmentTemplates(dict(zip(names, self.texts.values())), self.free, self.names)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -137,8 +148,14 @@ class _References(yamlio.Special):
 def environment_templates(objects: list[dict], recorder: Recorder) -> EnvironmentTemplates:
     """The template text of every traced object of one environment."""
     writer = _Writer()
-    texts = {(o["kind"], plain(o["metadata"]["name"])): writer.text(o) for o in objects}
-    return EnvironmentTemplates(texts=texts, free=frozenset(writer.read - recorder.pinned))
+    texts: dict[tuple[str, str], str] = {}
+    names: dict[tuple[str, str], Any] = {}
+    for o in objects:
+        key = (o["kind"], plain(o["metadata"]["name"]))
+        texts[key] = writer.text(o)
+        names.setdefault(key, o["metadata"]["name"])
+    return EnvironmentTemplates(texts, frozenset(writer.read - recorder.pinned),
+                                tuple((kind, name) for (kind, _), name in names.items()))
 
 
 def expectations(values: dict, free: frozenset[Path], recorder: Recorder) -> dict:
@@ -158,12 +175,6 @@ def _shape(node: Any, path: Path, free: frozenset[Path]) -> dict:
     return {"v": node}
 
 
-def _at(values: dict, path: Path) -> Any:
-    for part in path:
-        values = values[part]
-    return values
-
-
 def _constraints(values: dict, free: frozenset[Path], found: set[Constraint]) -> list[dict]:
     checks = {}
     for c in found:
@@ -172,7 +183,7 @@ def _constraints(values: dict, free: frozenset[Path], found: set[Constraint]) ->
         right = c.right
         right_free = c.right_is_path and c.right in free
         if c.right_is_path and not right_free:
-            right = _at(values, c.right)
+            right = at(values, c.right)
         op = c.op if c.want else _NEGATION[c.op]
         says = f"must be {_SYMBOLS[op]} " + (dotted(right) if right_free else repr(right))
         check = {"name": dotted(c.left), "left": list(c.left), "op": op, "right": list(right) if right_free else right,
