@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 from importlib import resources
 
 import jinja2
@@ -53,16 +53,17 @@ def emit(built: BuiltRoot) -> dict[str, str]:
         f"{base}/templates/_helpers.tpl": header(_SPECS) + _helpers(),
     }
     texts: dict[str, dict[str, str]] = {}
-    expected: dict[str, dict] = {}
-    traces: list[TracedEnvironment] = []
+    expected: dict[str, str] = {}  # as JSON, so that the values it holds need not be kept
+    builds: list[TracedEnvironment] = []  # one per distinct build, for the environments after it to reuse
     for env in built.environments:
-        traced = trace_environment(env.name, env.spec, unit=env.unit, earlier=traces)
-        traces.append(traced)
+        traced = trace_environment(env.name, env.spec, unit=env.unit, earlier=builds)
+        if all(traced.recorder is not other.recorder for other in builds):
+            builds.append(traced)
         files[f"{base}/values-{env.unit}.yaml"] = header(env.source) + yamlio.dump(traced.values)
         for (kind, object_name), text in traced.templates.texts.items():
             texts.setdefault(f"{kind.lower()}-{object_name}.yaml", {})[env.unit] = text
         spec_values = {k: v for k, v in traced.values.items() if k != helm_values.ENVIRONMENT_KEY}
-        expected[env.unit] = expectations(spec_values, traced.templates.free, traced.recorder)
+        expected[env.unit] = _json(expectations(spec_values, traced.templates.free, traced.recorder))
     placement = place(texts, [env.unit for env in built.latest_first()])
     files[f"{base}/{CHART_GUARD}"] = header(_SPECS) + _guard(names)
     for file_name, text in placement.shared.items():
@@ -78,8 +79,8 @@ def emit(built: BuiltRoot) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class TracedEnvironment:
-    """One environment as the chart sees it: its values, its traced spec, its templates, and how the
-    builders used the spec."""
+    """One environment as the chart sees it: its values, the spec they are written from (``chart_spec``), its
+    templates, and how the builders used the spec."""
 
     values: dict
     spec: Environment
@@ -97,15 +98,15 @@ def trace_environment(
     a staging and a uat that differ in free values, the clusters of a fleet), its templates and uses are
     that environment's, without building again."""
     values = helm_values.values(unit or env_name, spec)
-    recorder = Recorder()
-    traced = traced_copy(helm_values.chart_spec(spec), values, (), recorder)
+    chart = helm_values.chart_spec(spec)
     for other in earlier:
-        if same_build(other.spec, traced, other.recorder, values):
+        if same_build(other.spec, other.values, chart, values, other.recorder):
             templates = other.templates.under(values)
             if templates is not None:
-                return TracedEnvironment(values, traced, templates, other.recorder)
-    return TracedEnvironment(values, traced, environment_templates(build_environment(env_name, traced), recorder),
-                             recorder)
+                return TracedEnvironment(values, chart, templates, other.recorder)
+    recorder = Recorder()
+    objects = build_environment(env_name, traced_copy(chart, values, (), recorder))
+    return TracedEnvironment(values, chart, environment_templates(objects, recorder), recorder)
 
 
 def _shared(file_name: str, text: str) -> str:
@@ -136,14 +137,18 @@ def _guard(names: list[str]) -> str:
     )
 
 
-def _expected(env_name: str, expected: dict, skipped: list[str]) -> str:
-    """The environment's expectations of its values and the shared templates it skips, as JSON in two
-    defines (no '{{' inside, for Go templates)."""
+def _expected(env_name: str, expected: str, skipped: list[str]) -> str:
+    """The environment's expectations of its values (``_json``) and the shared templates it skips, as JSON
+    in two defines."""
     blocks = []
-    for kind, data in (("expected", expected), ("skipped", skipped)):
-        text = json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True).replace("{{", "{\\u007b")
+    for kind, text in (("expected", expected), ("skipped", _json(skipped))):
         blocks.append(f'{{{{- define "gitops.{kind}.{env_name}" -}}}}\n{text}\n{{{{- end }}}}\n')
     return "".join(blocks)
+
+
+def _json(data: Any) -> str:
+    """Compact, sorted JSON with no '{{' inside (for Go templates)."""
+    return json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True).replace("{{", "{\\u007b")
 
 
 def _helpers() -> str:

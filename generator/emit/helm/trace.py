@@ -246,34 +246,77 @@ def evaluated(value: Any, values: dict) -> str | None:
     return value if type(value) is str else None
 
 
-def same_build(earlier: Any, later: Any, recorder: Recorder, later_values: dict) -> bool:
-    """Whether the builders, run over the traced copy ``later``, do exactly what ``recorder`` saw them do
-    over the traced copy ``earlier``: the two are the same but for the values of traced leaves that were not
-    pinned, and every comparison recorded still comes out the same with ``later_values``. Every use of a
-    traced leaf is recorded (see the module docstring), so the builders then take the same steps, and
-    return the same objects but for those values, at the same paths: the same templates."""
-    return _alike(earlier, later, recorder.pinned) and all(
+def same_build(earlier: Any, earlier_values: dict, later: Any, later_values: dict, recorder: Recorder) -> bool:
+    """Whether the builders, run over ``traced_copy(later, later_values)``, do exactly what ``recorder`` saw
+    them do over ``traced_copy(earlier, earlier_values)``: the two copies are the same but for the values of
+    traced leaves that were not pinned, and every comparison recorded still comes out the same with
+    ``later_values``. Every use of a traced leaf is recorded (see the module docstring), so the builders
+    then take the same steps and return the same objects but for those values, at the same paths: the same
+    templates. Neither copy is made."""
+    return _alike(earlier, earlier_values, later, later_values, (), recorder.pinned) and all(
         bool(OPS[c.op](at(later_values, c.left), at(later_values, c.right) if c.right_is_path else c.right)) is c.want
         for c in recorder.constraints
     )
 
 
-_LEAVES = (TracedStr, TracedInt, TracedFloat)
-
-
-def _alike(a: Any, b: Any, pinned: set[Path]) -> bool:
+def _alike(a: Any, sa: Any, b: Any, sb: Any, path: Path, pinned: set[Path]) -> bool:
+    """``same_build`` at one place, following ``copy_with_leaves`` into both values and their shadows."""
     kind = type(a)
     if kind is not type(b):
         return False
-    if kind in _LEAVES:  # at the same place, so at the same path
-        return a.path not in pinned or _same(plain(a), plain(b))
-    if kind is dict or kind is TracedDict:
-        return list(a) == list(b) and all(_alike(v, b[k], pinned) for k, v in a.items())
-    if kind is list or kind is tuple:
-        return len(a) == len(b) and all(_alike(x, y, pinned) for x, y in zip(a, b))
+    if kind is str or kind is int or kind is float:
+        traced = type(sa) is kind and a == sa
+        if traced != (type(sb) is kind and b == sb):
+            return False
+        return (traced and path not in pinned) or _same(a, b)
+    if isinstance(a, BaseModel):
+        return _alike_model(a, sa, b, sb, path, pinned)
+    if isinstance(a, dict):
+        into = type(sa) is dict and list(sa) == list(a)
+        if list(a) != list(b) or into != (type(sb) is dict and list(sb) == list(b)):
+            return False
+        return all(_alike(v, sa[k], b[k], sb[k], (*path, k), pinned) for k, v in a.items()) if into else _identical(a, b)
+    if isinstance(a, (list, tuple)):
+        into = type(sa) is list and len(sa) == len(a)
+        if len(a) != len(b) or into != (type(sb) is list and len(sb) == len(b)):
+            return False
+        if not into:
+            return _identical(a, b)
+        return all(_alike(x, sx, y, sy, (*path, i), pinned) for i, (x, sx, y, sy) in enumerate(zip(a, sa, b, sb)))
+    return _same(a, b)
+
+
+def _alike_model(a: BaseModel, sa: Any, b: BaseModel, sb: Any, path: Path, pinned: set[Path]) -> bool:
+    into = type(sa) is dict
+    if into != (type(sb) is dict) or a.model_fields_set != b.model_fields_set:
+        return False
+    if not into:
+        return _identical(a, b)
+    for name, key in _field_keys(type(a)):
+        if (key in sa) != (key in sb):
+            return False
+        if key in sa:
+            if not _alike(getattr(a, name), sa[key], getattr(b, name), sb[key], (*path, key), pinned):
+                return False
+        elif not _identical(getattr(a, name), getattr(b, name)):
+            return False
+    return True
+
+
+def _identical(a: Any, b: Any) -> bool:
+    """Equal, of the same types all the way down (True and 1 are equal, yet a builder tells them apart)."""
+    if a is b:
+        return True
+    kind = type(a)
+    if kind is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_identical(v, b[k]) for k, v in a.items())
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(map(_identical, a, b))
     if isinstance(a, BaseModel):
         return a.model_fields_set == b.model_fields_set and all(
-            _alike(getattr(a, name), getattr(b, name), pinned) for name, _ in _field_keys(kind)
+            _identical(getattr(a, name), getattr(b, name)) for name, _ in _field_keys(kind)
         )
     return _same(a, b)
 
