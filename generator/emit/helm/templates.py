@@ -160,19 +160,30 @@ def environment_templates(objects: list[dict], recorder: Recorder) -> Environmen
 
 def expectations(values: dict, free: frozenset[Path], recorder: Recorder) -> dict:
     """What the chart's guard checks of the values of this environment (see the module docstring)."""
-    return {"values": _shape(values, (), free), "constraints": _constraints(values, free, recorder.constraints)}
+    return {"values": _shape(values, _tree(free)), "constraints": _constraints(values, free, recorder.constraints)}
 
 
-def _shape(node: Any, path: Path, free: frozenset[Path]) -> dict:
-    if isinstance(node, dict):
-        children = {k: _shape(v, (*path, k), free) for k, v in node.items()}
-        return {"v": node} if all("v" in c for c in children.values()) else {"m": children}
-    if isinstance(node, list):
-        children = [_shape(v, (*path, i), free) for i, v in enumerate(node)]
-        return {"v": node} if all("v" in c for c in children) else {"l": children}
-    if path in free:
+def _tree(paths: frozenset[Path]) -> dict:
+    """The paths as nested dicts, each path ending in None."""
+    tree: dict = {}
+    for path in paths:
+        node = tree
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = None
+    return tree
+
+
+def _shape(node: Any, free: dict | None) -> dict:
+    """``node`` with the free leaves (``free``: those under it, as a ``_tree``; None: ``node`` is one) as
+    their type, any part without a free leaf as its value."""
+    if free is None:
         return {"t": "string" if isinstance(node, str) else "number"}
-    return {"v": node}
+    if not free:
+        return {"v": node}
+    if isinstance(node, dict):
+        return {"m": {k: _shape(v, free[k]) if k in free else {"v": v} for k, v in node.items()}}
+    return {"l": [_shape(v, free[i]) if i in free else {"v": v} for i, v in enumerate(node)]}
 
 
 def _constraints(values: dict, free: frozenset[Path], found: set[Constraint]) -> list[dict]:
