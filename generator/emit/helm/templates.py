@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator import yamlio
-from generator.emit.helm.trace import Concat, Constraint, Derived, Path, Recorder, Traced, at, evaluated, plain
+from generator.emit.helm.trace import Concat, Constraint, Derived, Path, Recorder, Traced, TracedFloat, TracedInt, TracedStr, at, evaluated, plain
 
 _HELM_FUNCTIONS = {"sha256-json": "toJson | sha256sum"}
+_LEAVES = (TracedStr, TracedInt, TracedFloat)
 _SYMBOLS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 _NEGATION = {"eq": "ne", "ne": "eq", "lt": "ge", "le": "gt", "gt": "le", "ge": "lt"}
 
@@ -134,12 +135,24 @@ class _Writer:
 class _References(yamlio.Special):
     """Traced values as references to the values, strings holding '{{' as Go literals (as ``_tokenized``)."""
 
+    leaves = frozenset(_LEAVES)
+
     def __init__(self, writer: _Writer) -> None:
         self.writer = writer
+
+    def leaf(self, value: Any) -> str:
+        self.writer.read.add(value.path)
+        return _reference(value.path)
 
     def text(self, value: Any) -> str | None:
         expression = self.writer.expression(value)
         return None if expression is None else '{{ include "gitops.json" ' + expression + " }}"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _reference(path: Path) -> str:
+    """The template text of the traced leaf at ``path``: ``Writer.expression`` of it, included as JSON."""
+    return '{{ include "gitops.json" ' + values_path(path) + " }}"
 
     def braces(self, text: str) -> str:
         return '{{ include "gitops.json" ' + go_string(text) + " }}"
