@@ -17,6 +17,10 @@ The builders must not be fooled, so a traced leaf records how it was used:
 ``repository + ":" + tag`` still follows both values. A mapping of leaves is a ``TracedDict``, so a builder
 can hand it to a function Helm can compute as well (``Derived``, e.g. the config checksum).
 
+The same record says when a second traced build would repeat a first (``same_build``): when two specs
+differ only in leaves that were neither pinned nor compared the other way, the builders take the same
+steps, so a staging and a uat, or the clusters of a fleet, share one build.
+
 Pure: nothing here reads or writes files; one ``Recorder`` per traced build collects the uses.
 """
 
