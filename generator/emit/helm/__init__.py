@@ -7,8 +7,9 @@ Nothing here mirrors a builder. For each environment the builders run a second t
 the spec (``trace``): the objects they return say which of their fields are spec values passed through
 and which were computed. ``templates`` writes each object as a template that reads the former from the
 values and keeps the latter literal. An environment whose spec makes the builders take the same steps as an
-earlier one's (``trace.same_build``) takes its templates without a build of its own. ``placement`` decides which texts are shared templates and which are an
-environment's own (``templates/<env>/``), so that a change to one environment changes only its own files.
+earlier one's (``trace.same_build``) takes its templates without a build of its own. ``placement`` decides
+which texts are shared templates and which are an environment's own (``templates/<env>/``), so that a
+change to one environment changes only its own files.
 The guard template fails ``helm template`` when the values ask for something the templates cannot give
 (see ``templates.expectations``).
 
