@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator import yamlio
-from generator.emit.helm.trace import Concat, Constraint, Derived, Path, Recorder, Traced, TracedFloat, TracedInt, TracedStr, at, evaluated, plain
+from generator.emit.helm.trace import (
+    Concat, Constraint, Derived, Path, Recorder, Traced, TracedFloat, TracedInt, TracedStr, at, evaluated, plain,
+)
 
 _HELM_FUNCTIONS = {"sha256-json": "toJson | sha256sum"}
 _LEAVES = (TracedStr, TracedInt, TracedFloat)
@@ -148,14 +150,14 @@ class _References(yamlio.Special):
         expression = self.writer.expression(value)
         return None if expression is None else '{{ include "gitops.json" ' + expression + " }}"
 
+    def braces(self, text: str) -> str:
+        return '{{ include "gitops.json" ' + go_string(text) + " }}"
+
 
 @functools.lru_cache(maxsize=1 << 16)
 def _reference(path: Path) -> str:
-    """The template text of the traced leaf at ``path``: ``Writer.expression`` of it, included as JSON."""
+    """The template text of the traced leaf at ``path``: ``_Writer.expression`` of it, included as JSON."""
     return '{{ include "gitops.json" ' + values_path(path) + " }}"
-
-    def braces(self, text: str) -> str:
-        return '{{ include "gitops.json" ' + go_string(text) + " }}"
 
 
 def environment_templates(objects: list[dict], recorder: Recorder) -> EnvironmentTemplates:
