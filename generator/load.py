@@ -20,10 +20,11 @@ from typing import Any
 
 import pydantic
 
-from generator import layout, rootfs
+from generator import layout, marks as located, rootfs
 from generator.errors import Finding, SpecError
 from generator.spec import Environment
 from generator.spec.common import DNS_LABEL_PATTERN
+from generator.spec.leaves import Leaves
 from generator.spec import credentials, scalars
 from generator.spec.checks import problems
 from generator.yamlnodes import Mark, dotted, parse
@@ -139,12 +140,14 @@ class _Reader:
                 self.parsed[rel] = (data, marks, findings)
         return self.parsed[rel]
 
-    def _layered(self, rel: str, stack: tuple[str, ...]) -> tuple[dict, dict, list[Finding], tuple[str, ...]]:
+    def _layered(self, rel: str, stack: tuple[str, ...]) -> tuple[dict, tuple[dict, ...], list[Finding], tuple[str, ...]]:
+        """The merged data of ``rel`` and its ``extends`` chain, the marks of each layer (later ones win),
+        the findings and the layer files."""
         data, marks, findings = self._parse(rel)
         if data is None:
-            return {}, {}, findings, (rel,)
+            return {}, (), findings, (rel,)
         findings = list(findings)
-        merged, merged_marks, layers = {}, {}, ()
+        merged, merged_marks, layers = {}, (), ()
         targets = data.get("extends", [])
         targets = [targets] if isinstance(targets, str) else targets
         if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
@@ -168,26 +171,27 @@ class _Reader:
             base, base_marks, base_findings, base_layers = self._layered(target_rel, stack + (rel,))
             findings.extend(base_findings)
             merged = merge(merged, base)
-            merged_marks = {**merged_marks, **base_marks}
+            merged_marks += base_marks
             layers += base_layers
         own = {k: v for k, v in data.items() if k != "extends"}
         merged = merge(merged, own)
-        merged_marks = {**merged_marks, **marks}
-        return merged, merged_marks, findings, layers + (rel,)
+        return merged, merged_marks + (marks,), findings, layers + (rel,)
 
     def environment(self, rel: str) -> LoadedEnvironment | list[Finding]:
         name = Path(rel).stem
-        data, marks, findings, layers = self._layered(rel, ())
+        data, layer_marks, findings, layers = self._layered(rel, ())
         if findings:
             return findings
         if not _NAME.match(name):
             return [Finding(rel, 1, 1, "", f"environment name {name!r} (the file name) must be a DNS-1123 label")]
         data.setdefault("namespace", name)
-        marks = _live_marks(data, marks)
+        marks = located.live(data, layer_marks)
         data, file_findings = read_config_files(self.root_fd, data, marks, rel)
         if file_findings:
             return file_findings
-        raw = [_at(marks, rel, path, message) for path, message in (*scalars.problems(data), *credentials.problems(data))]
+        leaves = Leaves.of(data)
+        raw = [_at(marks, rel, path, message)
+               for path, message in (*scalars.problems(data, leaves), *credentials.problems(data, leaves))]
         if raw:  # the models would only repeat these (and could echo a credential)
             return _redacted(raw, credentials.secrets_in(data))
         try:
@@ -205,17 +209,16 @@ class _Reader:
         return found or LoadedEnvironment(name=name, source=rel, layers=layers, spec=spec, clusters=tuple(clusters))
 
 
-def _cluster(root_fd: int, data: dict, marks: dict, rel: str, env: str, cluster: str) -> LoadedCluster | list[Finding]:
+def _cluster(root_fd: int, data: dict, marks: located.Marks, rel: str, env: str, cluster: str) -> LoadedCluster | list[Finding]:
     """The spec of one cluster: the environment without ``clusters``, its ``overrides`` merged on (their
     ConfigMap files read like the environment's); errors inside the overrides point at them, the rest at
     the environment's own lines."""
-    prefix = ("clusters", cluster, "overrides")
-    own = {path[len(prefix):]: mark for path, mark in marks.items() if path[:len(prefix)] == prefix and len(path) > 3}
+    own = located.under(marks, ("clusters", cluster, "overrides"))
     overrides, file_findings = read_config_files(root_fd, data["clusters"][cluster].get("overrides") or {}, own, rel)
     if file_findings:
         return file_findings
     merged = merge({k: v for k, v in data.items() if k != "clusters"}, overrides)
-    cluster_marks = _live_marks(merged, {**marks, **own})
+    cluster_marks = located.live(merged, (marks, own))
     try:
         spec = Environment.model_validate(merged)
     except pydantic.ValidationError as err:
@@ -273,16 +276,7 @@ def merge(base: Any, over: Any) -> Any:
     return result
 
 
-def _live_marks(data: Any, marks: dict, path: tuple = ()) -> dict:
-    """Keep the mark of every path that exists in the merged data (later layers already won in ``marks``)."""
-    live = {path: marks[path]} if path in marks else {}
-    children = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
-    for key, value in children:
-        live.update(_live_marks(value, marks, path + (key,)))
-    return live
-
-
-def _at(marks: dict[tuple, Mark], default_file: str, path: tuple, message: str) -> Finding:
+def _at(marks: typing.Mapping[tuple, Mark] | located.Marks, default_file: str, path: tuple, message: str) -> Finding:
     """A finding at ``path``, or at its nearest ancestor that was written in some file."""
     for cut in range(len(path), -1, -1):
         mark = marks.get(path[:cut])
@@ -291,7 +285,7 @@ def _at(marks: dict[tuple, Mark], default_file: str, path: tuple, message: str) 
     return Finding(default_file, 1, 1, dotted(path), message)
 
 
-def _from_pydantic(error: dict, marks: dict, rel: str) -> Finding:
+def _from_pydantic(error: dict, marks: located.Marks, rel: str) -> Finding:
     loc = tuple(error["loc"])
     message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if loc and loc[-1] == "[key]":
@@ -345,7 +339,7 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def read_config_files(root_fd: int, data: dict, marks: dict, rel: str) -> tuple[dict, list[Finding]]:
+def read_config_files(root_fd: int, data: dict, marks: located.Marks, rel: str) -> tuple[dict, list[Finding]]:
     """Fill in ``content`` of every ConfigMap file a spec names by ``file`` (services.*.volumes.*.files.*),
     reading it from the spec root. The path must stay inside the root (no absolute paths, no '..' out of
     it, no symlink leading out) and be UTF-8 text. Returns new data; the input is not changed."""

@@ -35,6 +35,8 @@ from detect_secrets.plugins import (
 from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString, HexHighEntropyString
 from detect_secrets.plugins.keyword import DENYLIST
 
+from generator.spec.leaves import Leaves
+
 Problem = tuple[tuple, str]
 
 _DETECTORS = tuple(
@@ -133,8 +135,11 @@ def kind_of(value: str) -> str | None:
     return None
 
 
-def problems(data: Any) -> list[Problem]:
-    """Every string of ``data`` (a merged spec document) that looks like a credential (one iterative walk)."""
+def problems(data: Any, leaves: Leaves | None = None) -> list[Problem]:
+    """Every string of ``data`` (a merged spec document) that looks like a credential (one iterative walk).
+    Given the document's ``leaves``, the walk is skipped when none of them can be one."""
+    if leaves is not None and not _any_held(leaves):
+        return []
     found: list[Problem] = []
     stack: list[tuple[tuple, Any]] = [((), data)]
     while stack:
@@ -149,7 +154,7 @@ def problems(data: Any) -> list[Problem]:
                     found.append((where, f"the key looks like a credential ({kind_of(key)}); a spec never holds one"))
                 if references and key == "keys":
                     continue
-                if type(item) is str and type(key) is str and not references and _is_credential_name(key) and _REFERENCE.sub("", item).strip():
+                if not references and _named(key, item):
                     found.append((where, "looks like a credential (its name says so); reference it through 'secrets' instead of a literal"))
                     continue
                 stack.append((where, item))
@@ -162,15 +167,20 @@ def problems(data: Any) -> list[Problem]:
     return found
 
 
+def _named(key: Any, value: Any) -> bool:
+    """Whether ``value``, held by ``key``, is a credential by its name (a ``$(VAR)`` reference alone is not)."""
+    return (type(value) is str and type(key) is str and _is_credential_name(key)
+            and bool(_REFERENCE.sub("", value).strip()))
+
+
+def _any_held(leaves: Leaves) -> bool:
+    """Whether ``problems`` could find anything in the document of ``leaves``: it reports a subset of these."""
+    return any(kind_of(key) for key in leaves.keys) or any(
+        _named(key, text) or ((above, key) not in _EXEMPT_FIELDS and kind_of(text))
+        for above, key, text in leaves.texts
+    )
+
+
 def secrets_in(data: Any) -> set[str]:
     """The credential strings of ``data``, to redact from any other message about the same document."""
-    found: set[str] = set()
-    if isinstance(data, dict):
-        for key, value in data.items():
-            found |= secrets_in(key) | secrets_in(value)
-    elif isinstance(data, list):
-        for item in data:
-            found |= secrets_in(item)
-    elif isinstance(data, str) and len(data) >= 6 and kind_of(data):
-        found.add(data)
-    return found
+    return {text for text in Leaves.of(data).strings() if len(text) >= 6 and kind_of(text)}

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from generator.spec.leaves import Leaves
+
 INT32_MAX = 2**31 - 1
 
 _BAD_CHARS = re.compile(
@@ -33,9 +35,12 @@ def _describe(char: str) -> str:
     return f"U+{ord(char):04X}"
 
 
-def problems(data: Any) -> list[Problem]:
+def problems(data: Any, leaves: Leaves | None = None) -> list[Problem]:
     """Every rule broken anywhere in ``data`` (a parsed spec document), with the field path (one iterative
-    walk: a 500-service spec has some 50,000 nodes)."""
+    walk: a 500-service spec has some 50,000 nodes). Given the document's ``leaves``, the walk is skipped
+    when none of them breaks a rule."""
+    if leaves is not None and not _any_broken(leaves):
+        return []
     found: list[Problem] = []
     stack: list[tuple[tuple, Any]] = [((), data)]
     while stack:
@@ -45,21 +50,43 @@ def problems(data: Any) -> list[Problem]:
             for key, item in value.items():
                 where = path + (key,)
                 if type(key) is str:
-                    if key[:1] == "$":
-                        found.append((where, "keys starting with '$' are patch directives in Kustomize; rename the key"))
-                    bad = _BAD_CHARS.search(key)
-                    if bad:
-                        found.append((where, f"the key holds the control or invisible character {_describe(bad.group())}"))
+                    found += [(where, message) for message in _key(key)]
                 stack.append((where, item))
         elif kind is list:
             stack.extend((path + (i,), item) for i, item in enumerate(value))
-        elif kind is str:
-            bad = _BAD_CHARS.search(value)
-            if bad:
-                found.append((path, f"the value holds the control or invisible character {_describe(bad.group())}: remove it"))
-        elif kind is int:
-            if abs(value) > INT32_MAX:
-                found.append((path, f"{value} is out of range: Kubernetes integers are at most {INT32_MAX} (int32)"))
-        elif kind is float and (value != value or value in (float("inf"), float("-inf"))):
-            found.append((path, "not a finite number"))
+        else:
+            message = _scalar(value)
+            if message:
+                found.append((path, message))
     return found
+
+
+def _any_broken(leaves: Leaves) -> bool:
+    return (any(_key(key) for key in leaves.keys) or any(_scalar(text) for _, _, text in leaves.texts)
+            or any(_scalar(number) for number in leaves.numbers))
+
+
+def _key(key: str) -> list[str]:
+    """What is wrong with a mapping key."""
+    found = []
+    if key[:1] == "$":
+        found.append("keys starting with '$' are patch directives in Kustomize; rename the key")
+    bad = _BAD_CHARS.search(key)
+    if bad:
+        found.append(f"the key holds the control or invisible character {_describe(bad.group())}")
+    return found
+
+
+def _scalar(value: Any) -> str | None:
+    """What is wrong with a value that is not a mapping or a list, if anything."""
+    kind = type(value)
+    if kind is str:
+        bad = _BAD_CHARS.search(value)
+        if bad:
+            return f"the value holds the control or invisible character {_describe(bad.group())}: remove it"
+    elif kind is int:
+        if abs(value) > INT32_MAX:
+            return f"{value} is out of range: Kubernetes integers are at most {INT32_MAX} (int32)"
+    elif kind is float and (value != value or value in (float("inf"), float("-inf"))):
+        return "not a finite number"
+    return None
