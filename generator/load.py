@@ -25,6 +25,7 @@ from generator.errors import Finding, SpecError
 from generator.spec import Environment
 from generator.spec.common import DNS_LABEL_PATTERN
 from generator.spec.leaves import Leaves
+from generator.spec.validator import SpecValidator
 from generator.spec import credentials, scalars
 from generator.spec.checks import problems
 from generator.yamlnodes import Mark, dotted, parse
@@ -121,6 +122,7 @@ class _Reader:
     def __init__(self, root_fd: int):
         self.root_fd = root_fd
         self.parsed: dict[str, tuple[Any, dict, list[Finding]]] = {}
+        self.validator = SpecValidator()
 
     def _parse(self, rel: str) -> tuple[Any, dict, list[Finding]]:
         if rel not in self.parsed:
@@ -195,13 +197,13 @@ class _Reader:
         if raw:  # the models would only repeat these (and could echo a credential)
             return _redacted(raw, credentials.secrets_in(data))
         try:
-            spec = Environment.model_validate(data)
+            spec = self.validator.environment(data)
         except pydantic.ValidationError as err:
             return _redacted([_from_pydantic(error, marks, rel) for error in err.errors()], credentials.secrets_in(data))
         found = [_at(marks, rel, path, message) for path, message in problems(spec, name)]
         clusters = []
         for cluster in spec.clusters or {}:
-            result = _cluster(self.root_fd, data, marks, rel, name, cluster)
+            result = _cluster(self.root_fd, self.validator, data, marks, rel, name, cluster)
             if isinstance(result, LoadedCluster):
                 clusters.append(result)
             else:  # what every cluster inherits is reported once, for the environment
@@ -209,7 +211,8 @@ class _Reader:
         return found or LoadedEnvironment(name=name, source=rel, layers=layers, spec=spec, clusters=tuple(clusters))
 
 
-def _cluster(root_fd: int, data: dict, marks: located.Marks, rel: str, env: str, cluster: str) -> LoadedCluster | list[Finding]:
+def _cluster(root_fd: int, validator: SpecValidator, data: dict, marks: located.Marks, rel: str, env: str,
+             cluster: str) -> LoadedCluster | list[Finding]:
     """The spec of one cluster: the environment without ``clusters``, its ``overrides`` merged on (their
     ConfigMap files read like the environment's); errors inside the overrides point at them, the rest at
     the environment's own lines."""
@@ -220,7 +223,7 @@ def _cluster(root_fd: int, data: dict, marks: located.Marks, rel: str, env: str,
     merged = merge({k: v for k, v in data.items() if k != "clusters"}, overrides)
     cluster_marks = located.live(merged, (marks, own))
     try:
-        spec = Environment.model_validate(merged)
+        spec = validator.environment(merged)
     except pydantic.ValidationError as err:
         found = _redacted([_from_pydantic(e, cluster_marks, rel) for e in err.errors()], credentials.secrets_in(merged))
         return [_prefixed(f, cluster) for f in found]
