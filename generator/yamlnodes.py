@@ -12,6 +12,7 @@ is refused with "quote it": no reader of the spec can take it for something else
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -25,7 +26,25 @@ Mark = tuple[str, int, int]  # (file, line, column), 1-based
 NODE_BUDGET = 100_000  # constructed nodes per file, aliases counted every time they are expanded
 MAX_DEPTH = 48  # nested mappings and lists; the deepest spec field is about 10 levels down
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader (C when built), remembering within one document the tag its resolver gives each
+    (kind, text, implicit) (a spec repeats its keys and values hundreds of times)."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._tags: dict = {}
+
+    def resolve(self, kind, value, implicit):
+        if self.yaml_path_resolvers:  # tags that depend on the position: nothing to remember
+            return super().resolve(kind, value, implicit)
+        key = (kind, value, implicit)
+        tag = self._tags.get(key)
+        if tag is None:
+            tag = self._tags[key] = super().resolve(kind, value, implicit)
+        return tag
+
+
 _SCALARS = yaml.constructor.SafeConstructor()
 _CONSTRUCT = {
     "tag:yaml.org,2002:null": lambda node: None,
@@ -61,6 +80,22 @@ def _core_12(text: str) -> tuple[str, Any]:
 
 def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and (a == b or a != a and b != b)  # NaN is NaN
+
+
+@functools.lru_cache(maxsize=65536)
+def _scalar_value(tag: str, text: str, plain: bool) -> tuple[Any, str | None]:
+    """The value of a scalar with ``tag`` written as ``text`` (``plain``: not quoted, no block style), and
+    what is wrong with it, if anything."""
+    construct = _CONSTRUCT.get(tag)
+    if construct is None:
+        return None, f"unsupported YAML tag {tag}"
+    value = construct(yaml.ScalarNode(tag, text))
+    if plain:  # resolved by the schema, not written as a string
+        tag_12, value_12 = _core_12(text)
+        if not _same(value, value_12) and not (tag.endswith("timestamp") and tag_12.endswith("str")):
+            return value, (f"{text!r} reads as {value!r} in YAML 1.1 but {value_12!r} in YAML 1.2: "
+                           "quote it if it is text, or write the number or true/false plainly")
+    return value, None
 
 
 class _Stop(Exception):
@@ -117,37 +152,31 @@ class _Builder:
         if self.count > NODE_BUDGET:
             self._fail(node, path, f"the document expands to more than {NODE_BUDGET} nodes (an alias bomb?)")
             raise _Stop
-        if id(node) in self.active:
+        if isinstance(node, yaml.ScalarNode):  # a scalar is never among the active collections
+            value, problem = _scalar_value(node.tag, node.value, not node.style)
+            if problem:
+                self._fail(node, path, problem)
+            return value
+        ident = id(node)
+        if ident in self.active:
             self._fail(node, path, "an alias refers to a node that contains it (recursive alias)")
             raise _Stop
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node, path)
-        self.active.add(id(node))
+        self.active.add(ident)
         try:
             if isinstance(node, yaml.SequenceNode):
                 return self._sequence(node, path)
             return self._mapping(node, path)
         finally:
-            self.active.discard(id(node))
-
-    def _scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
-        construct = _CONSTRUCT.get(node.tag)
-        if construct is None:
-            self._fail(node, path, f"unsupported YAML tag {node.tag}")
-            return None
-        value = construct(node)
-        if not node.style:  # plain: resolved by the schema, not written as a string
-            tag_12, value_12 = _core_12(node.value)
-            if not _same(value, value_12) and not (node.tag.endswith("timestamp") and tag_12.endswith("str")):
-                self._fail(node, path, f"{node.value!r} reads as {value!r} in YAML 1.1 but {value_12!r} in YAML 1.2: "
-                           "quote it if it is text, or write the number or true/false plainly")
-        return value
+            self.active.discard(ident)
 
     def _sequence(self, node: yaml.SequenceNode, path: Path) -> list:
         items = []
+        marks, file = self.marks, self.file
         for index, item in enumerate(node.value):
-            self.marks[path + (index,)] = self._mark(item)
-            items.append(self.node(item, path + (index,)))
+            sub = path + (index,)
+            start = item.start_mark
+            marks[sub] = (file, start.line + 1, start.column + 1)
+            items.append(self.node(item, sub))
         return items
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict:
@@ -164,8 +193,10 @@ class _Builder:
                 first = self.marks[path + (key,)]
                 self._fail(key_node, path + (key,), f"duplicate key {key!r} (first set on line {first[1]})")
                 continue
-            self.marks[path + (key,)] = self._mark(key_node)
-            result[key] = self.node(value_node, path + (key,))
+            sub = path + (key,)
+            start = key_node.start_mark
+            self.marks[sub] = (self.file, start.line + 1, start.column + 1)
+            result[key] = self.node(value_node, sub)
         return result
 
 
