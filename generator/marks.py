@@ -1,23 +1,23 @@
 """Where each field of a merged spec was written (file, line, column), worked out only when a finding needs
 it: a spec without errors never pays for the marks of its some 50,000 fields.
 
-Each spec file has the marks of its own fields (``generator.yamlnodes``). A merged environment's marks are
-its layers' marks, later layers winning, kept only where the path still exists in the merged data (a later
-``null`` removed it otherwise). ``Marks`` holds the recipe and computes the mapping on the first lookup.
-Used only by ``generator.load``.
+Each spec file has the marks of its own fields (``generator.yamlnodes``, computed on demand too). A merged
+environment's marks are its layers' marks, later layers winning, kept only where the path still exists in
+the merged data (a later ``null`` removed it otherwise). ``Marks`` holds the recipe and computes the mapping
+on the first lookup. Used by ``generator.yamlnodes`` and ``generator.load``.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Mapping
+from typing import Any, Callable, Iterator
 
-from generator.yamlnodes import Mark, Path
+Path = tuple  # a field path: keys (str) and list indexes (int)
+Mark = tuple[str, int, int]  # (file, line, column), 1-based
 
-Layer = Mapping[Path, Mark]  # one file's marks, or another Marks
 
-
-class Marks:
-    """A mapping from field path to ``Mark``, computed by ``compute`` on the first ``get``."""
+class Marks(Mapping):
+    """A mapping from field path to ``Mark``, computed by ``compute`` on the first lookup."""
 
     def __init__(self, compute: Callable[[], dict[Path, Mark]]):
         self._compute: Callable[[], dict[Path, Mark]] | None = compute
@@ -28,15 +28,24 @@ class Marks:
             self._marks, self._compute = self._compute(), None
         return self._marks
 
-    def get(self, path: Path) -> Mark | None:
-        return self.resolved().get(path)
+    def get(self, path: Path, default: Mark | None = None) -> Mark | None:
+        return self.resolved().get(path, default)
+
+    def __getitem__(self, path: Path) -> Mark:
+        return self.resolved()[path]
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(self.resolved())
+
+    def __len__(self) -> int:
+        return len(self.resolved())
 
 
-def _flat(layer: Layer | Marks) -> Mapping[Path, Mark]:
+def _flat(layer: Mapping[Path, Mark]) -> Mapping[Path, Mark]:
     return layer.resolved() if isinstance(layer, Marks) else layer
 
 
-def live(data: Any, layers: tuple[Layer | Marks, ...]) -> Marks:
+def live(data: Any, layers: tuple[Mapping[Path, Mark], ...]) -> Marks:
     """The marks of ``layers`` (later ones win) at the paths that exist in ``data``, the merged document.
     ``data`` must not change afterwards."""
 

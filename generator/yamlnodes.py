@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
+from typing import Any, Mapping
 
 import yaml
 
 from generator.errors import Finding
+from generator.marks import Mark, Marks, Path
 
-Path = tuple  # a field path: keys (str) and list indexes (int)
-Mark = tuple[str, int, int]  # (file, line, column), 1-based
+__all__ = ["MAX_DEPTH", "NODE_BUDGET", "Mark", "Path", "dotted", "parse"]
 
 NODE_BUDGET = 100_000  # constructed nodes per file, aliases counted every time they are expanded
 MAX_DEPTH = 48  # nested mappings and lists; the deepest spec field is about 10 levels down
@@ -102,37 +102,61 @@ class _Stop(Exception):
     """Construction cannot go on (alias bomb, recursion)."""
 
 
-def parse(text: str, file: str) -> tuple[Any, dict[Path, Mark], list[Finding]]:
-    """Parse ``text`` (the content of ``file``). Returns data, marks and findings; data is None on error."""
+def parse(text: str, file: str) -> tuple[Any, Mapping[Path, Mark], list[Finding]]:
+    """Parse ``text`` (the content of ``file``). Returns data, marks and findings; data is None on error.
+    The marks are worked out on the first lookup, by building the document again: a spec without errors
+    never needs them."""
+    document, findings = _document(text, file)
+    if document is None:
+        return None, {}, findings
+    builder = _Builder(file, None)
+    try:
+        data = builder.node(document, ())
+    except _Stop:
+        return None, {}, builder.findings
+    return data, Marks(lambda: _marks(text, file)), builder.findings
+
+
+def _document(text: str, file: str) -> tuple[yaml.Node | None, list[Finding]]:
+    """The one YAML document of ``text``, composed, or why there is none."""
     try:
         documents = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        return None, {}, [Finding(file, line, col, "", f"invalid YAML: {err.problem or err.context}")]
+        return None, [Finding(file, line, col, "", f"invalid YAML: {err.problem or err.context}")]
     except yaml.reader.ReaderError as err:
         before = text[: err.position]
         line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
-        return None, {}, [Finding(file, line, col, "", f"invalid YAML: {err.reason} (#x{ord(err.character) if isinstance(err.character, str) else err.character:04x})")]
+        return None, [Finding(file, line, col, "", f"invalid YAML: {err.reason} (#x{ord(err.character) if isinstance(err.character, str) else err.character:04x})")]
     except yaml.YAMLError as err:
-        return None, {}, [Finding(file, 1, 1, "", f"invalid YAML: {str(err).splitlines()[0]}")]
+        return None, [Finding(file, 1, 1, "", f"invalid YAML: {str(err).splitlines()[0]}")]
     if not documents:
-        return None, {}, [Finding(file, 1, 1, "", "the file is empty; a spec file holds one YAML mapping")]
+        return None, [Finding(file, 1, 1, "", "the file is empty; a spec file holds one YAML mapping")]
     if len(documents) > 1:
         second = documents[1].start_mark
-        return None, {}, [Finding(file, second.line + 1, 1, "", "one YAML document per spec file, found several")]
-    builder = _Builder(file)
-    try:
-        data = builder.node(documents[0], ())
-    except _Stop:
-        return None, {}, builder.findings
-    return data, builder.marks, builder.findings
+        return None, [Finding(file, second.line + 1, 1, "", "one YAML document per spec file, found several")]
+    return documents[0], []
+
+
+def _marks(text: str, file: str) -> dict[Path, Mark]:
+    """The line and column of every key and list item of ``text``, which ``parse`` built without a stop."""
+    document, _ = _document(text, file)
+    builder = _Builder(file, {})
+    builder.node(document, ())
+    return builder.marks
+
+
+def _merge_key(node: yaml.ScalarNode) -> bool:
+    return node.value == "<<" and node.tag == "tag:yaml.org,2002:merge"
 
 
 class _Builder:
-    def __init__(self, file: str):
+    """Plain data from a composed document, and the marks when ``marks`` is a dict to fill."""
+
+    def __init__(self, file: str, marks: dict[Path, Mark] | None):
         self.file = file
-        self.marks: dict[Path, Mark] = {}
+        self.marks = marks
         self.findings: list[Finding] = []
         self.count = 0
         self.active: set[int] = set()
@@ -174,8 +198,9 @@ class _Builder:
         marks, file = self.marks, self.file
         for index, item in enumerate(node.value):
             sub = path + (index,)
-            start = item.start_mark
-            marks[sub] = (file, start.line + 1, start.column + 1)
+            if marks is not None:
+                start = item.start_mark
+                marks[sub] = (file, start.line + 1, start.column + 1)
             items.append(self.node(item, sub))
         return items
 
@@ -186,16 +211,17 @@ class _Builder:
                 self._fail(key_node, path, "mapping keys must be plain strings")
                 continue
             key = key_node.value
-            if key == "<<" and key_node.tag == "tag:yaml.org,2002:merge":
+            if _merge_key(key_node):
                 self._fail(key_node, path, "YAML merge keys ('<<') are not supported; use 'extends' to share settings")
                 continue
             if key in result:
-                first = self.marks[path + (key,)]
-                self._fail(key_node, path + (key,), f"duplicate key {key!r} (first set on line {first[1]})")
+                first = next(k for k, _ in node.value if isinstance(k, yaml.ScalarNode) and k.value == key and not _merge_key(k))
+                self._fail(key_node, path + (key,), f"duplicate key {key!r} (first set on line {first.start_mark.line + 1})")
                 continue
             sub = path + (key,)
-            start = key_node.start_mark
-            self.marks[sub] = (self.file, start.line + 1, start.column + 1)
+            if self.marks is not None:
+                start = key_node.start_mark
+                self.marks[sub] = (self.file, start.line + 1, start.column + 1)
             result[key] = self.node(value_node, sub)
         return result
 
