@@ -123,6 +123,7 @@ class _Reader:
         self.root_fd = root_fd
         self.parsed: dict[str, tuple[Any, dict, list[Finding]]] = {}
         self.validator = SpecValidator()
+        self.clean: dict[tuple[int, Any], Any] = {}  # (id, key above) -> a container holding no problem leaf
 
     def _parse(self, rel: str) -> tuple[Any, dict, list[Finding]]:
         if rel not in self.parsed:
@@ -179,6 +180,16 @@ class _Reader:
         merged = merge(merged, own)
         return merged, merged_marks + (marks,), findings, layers + (rel,)
 
+    def _document_problems(self, data: dict) -> list[tuple[tuple, str]]:
+        """What ``scalars`` and ``credentials`` find in a merged document. Their walks run only when some leaf
+        may break a rule; the mappings and lists of a clean document are remembered, and later documents
+        that share them (environments extending one layer) are not walked into them again."""
+        leaves = Leaves.of(data, self.clean)
+        if scalars.suspect(leaves) or credentials.suspect(leaves):
+            return [*scalars.problems(data), *credentials.problems(data)]
+        self.clean.update(leaves.containers)
+        return []
+
     def environment(self, rel: str) -> LoadedEnvironment | list[Finding]:
         name = Path(rel).stem
         data, layer_marks, findings, layers = self._layered(rel, ())
@@ -191,9 +202,7 @@ class _Reader:
         data, file_findings = read_config_files(self.root_fd, data, marks, rel)
         if file_findings:
             return file_findings
-        leaves = Leaves.of(data)
-        raw = [_at(marks, rel, path, message)
-               for path, message in (*scalars.problems(data, leaves), *credentials.problems(data, leaves))]
+        raw = [_at(marks, rel, path, message) for path, message in self._document_problems(data)]
         if raw:  # the models would only repeat these (and could echo a credential)
             return _redacted(raw, credentials.secrets_in(data))
         try:

@@ -135,11 +135,8 @@ def kind_of(value: str) -> str | None:
     return None
 
 
-def problems(data: Any, leaves: Leaves | None = None) -> list[Problem]:
-    """Every string of ``data`` (a merged spec document) that looks like a credential (one iterative walk).
-    Given the document's ``leaves``, the walk is skipped when none of them can be one."""
-    if leaves is not None and not _any_held(leaves):
-        return []
+def problems(data: Any) -> list[Problem]:
+    """Every string of ``data`` (a merged spec document) that looks like a credential (one iterative walk)."""
     found: list[Problem] = []
     stack: list[tuple[tuple, Any]] = [((), data)]
     while stack:
@@ -173,8 +170,9 @@ def _named(key: Any, value: Any) -> bool:
             and bool(_REFERENCE.sub("", value).strip()))
 
 
-def _any_held(leaves: Leaves) -> bool:
-    """Whether ``problems`` could find anything in the document of ``leaves``: it reports a subset of these."""
+def suspect(leaves: Leaves) -> bool:
+    """Whether some of a document's ``leaves`` may be a credential; ``problems`` of the document finds nothing
+    otherwise (it reports a subset of these)."""
     return any(kind_of(key) for key in leaves.keys) or any(
         _named(key, text) or ((above, key) not in _EXEMPT_FIELDS and kind_of(text))
         for above, key, text in leaves.texts

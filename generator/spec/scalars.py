@@ -35,12 +35,9 @@ def _describe(char: str) -> str:
     return f"U+{ord(char):04X}"
 
 
-def problems(data: Any, leaves: Leaves | None = None) -> list[Problem]:
+def problems(data: Any) -> list[Problem]:
     """Every rule broken anywhere in ``data`` (a parsed spec document), with the field path (one iterative
-    walk: a 500-service spec has some 50,000 nodes). Given the document's ``leaves``, the walk is skipped
-    when none of them breaks a rule."""
-    if leaves is not None and not _any_broken(leaves):
-        return []
+    walk: a 500-service spec has some 50,000 nodes)."""
     found: list[Problem] = []
     stack: list[tuple[tuple, Any]] = [((), data)]
     while stack:
@@ -61,7 +58,8 @@ def problems(data: Any, leaves: Leaves | None = None) -> list[Problem]:
     return found
 
 
-def _any_broken(leaves: Leaves) -> bool:
+def suspect(leaves: Leaves) -> bool:
+    """Whether some of a document's ``leaves`` breaks a rule; ``problems`` of the document is empty otherwise."""
     return (any(_key(key) for key in leaves.keys) or any(_scalar(text) for _, _, text in leaves.texts)
             or any(_scalar(number) for number in leaves.numbers))
 
