@@ -28,6 +28,7 @@ from generator.spec.leaves import Leaves
 from generator.spec.validator import SpecValidator
 from generator.spec import credentials, scalars
 from generator.spec.checks import problems
+from generator.spec.service_rules import ServiceProblems
 from generator.yamlnodes import Mark, dotted, parse
 
 SPEC_DIR = "environments"
@@ -123,6 +124,7 @@ class _Reader:
         self.root_fd = root_fd
         self.parsed: dict[str, tuple[Any, dict, list[Finding]]] = {}
         self.validator = SpecValidator()
+        self.service_problems = ServiceProblems()
         self.clean: dict[tuple[int, Any], Any] = {}  # (id, key above) -> a container holding no problem leaf
 
     def _parse(self, rel: str) -> tuple[Any, dict, list[Finding]]:
@@ -209,36 +211,35 @@ class _Reader:
             spec = self.validator.environment(data)
         except pydantic.ValidationError as err:
             return _redacted([_from_pydantic(error, marks, rel) for error in err.errors()], credentials.secrets_in(data))
-        found = [_at(marks, rel, path, message) for path, message in problems(spec, name)]
+        found = [_at(marks, rel, path, message) for path, message in problems(spec, name, self.service_problems)]
         clusters = []
         for cluster in spec.clusters or {}:
-            result = _cluster(self.root_fd, self.validator, data, marks, rel, name, cluster)
+            result = self._cluster(data, marks, rel, name, cluster)
             if isinstance(result, LoadedCluster):
                 clusters.append(result)
             else:  # what every cluster inherits is reported once, for the environment
                 found += [f for f in result if _unprefixed(f, cluster) not in found]
         return found or LoadedEnvironment(name=name, source=rel, layers=layers, spec=spec, clusters=tuple(clusters))
 
-
-def _cluster(root_fd: int, validator: SpecValidator, data: dict, marks: located.Marks, rel: str, env: str,
-             cluster: str) -> LoadedCluster | list[Finding]:
-    """The spec of one cluster: the environment without ``clusters``, its ``overrides`` merged on (their
-    ConfigMap files read like the environment's); errors inside the overrides point at them, the rest at
-    the environment's own lines."""
-    own = located.under(marks, ("clusters", cluster, "overrides"))
-    overrides, file_findings = read_config_files(root_fd, data["clusters"][cluster].get("overrides") or {}, own, rel)
-    if file_findings:
-        return file_findings
-    merged = merge({k: v for k, v in data.items() if k != "clusters"}, overrides)
-    cluster_marks = located.live(merged, (marks, own))
-    try:
-        spec = validator.environment(merged)
-    except pydantic.ValidationError as err:
-        found = _redacted([_from_pydantic(e, cluster_marks, rel) for e in err.errors()], credentials.secrets_in(merged))
-        return [_prefixed(f, cluster) for f in found]
-    return [
-        _prefixed(_at(cluster_marks, rel, path, message), cluster) for path, message in problems(spec, env)
-    ] or LoadedCluster(name=cluster, spec=spec)
+    def _cluster(self, data: dict, marks: located.Marks, rel: str, env: str, cluster: str) -> LoadedCluster | list[Finding]:
+        """The spec of one cluster: the environment without ``clusters``, its ``overrides`` merged on (their
+        ConfigMap files read like the environment's); errors inside the overrides point at them, the rest at
+        the environment's own lines."""
+        own = located.under(marks, ("clusters", cluster, "overrides"))
+        overrides, file_findings = read_config_files(self.root_fd, data["clusters"][cluster].get("overrides") or {}, own, rel)
+        if file_findings:
+            return file_findings
+        merged = merge({k: v for k, v in data.items() if k != "clusters"}, overrides)
+        cluster_marks = located.live(merged, (marks, own))
+        try:
+            spec = self.validator.environment(merged)
+        except pydantic.ValidationError as err:
+            found = _redacted([_from_pydantic(e, cluster_marks, rel) for e in err.errors()], credentials.secrets_in(merged))
+            return [_prefixed(f, cluster) for f in found]
+        return [
+            _prefixed(_at(cluster_marks, rel, path, message), cluster)
+            for path, message in problems(spec, env, self.service_problems)
+        ] or LoadedCluster(name=cluster, spec=spec)
 
 
 def _prefixed(finding: Finding, cluster: str) -> Finding:
