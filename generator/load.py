@@ -118,16 +118,19 @@ def _load(root_fd: int) -> list[LoadedEnvironment]:
 
 
 class _Reader:
-    """Parses each file once and resolves ``extends`` chains."""
+    """Parses each file once and resolves ``extends`` chains. What environments share is worked out once
+    per load: the model of each service mapping (``SpecValidator``), the rules within each service model
+    (``ServiceProblems``), and the mappings and lists found clean of scalar and credential problems.
+    Line marks are worked out only for findings (``generator.marks``)."""
 
     def __init__(self, root_fd: int):
         self.root_fd = root_fd
-        self.parsed: dict[str, tuple[Any, dict, list[Finding]]] = {}
+        self.parsed: dict[str, tuple[Any, typing.Mapping[tuple, Mark], list[Finding]]] = {}
         self.validator = SpecValidator()
         self.service_problems = ServiceProblems()
         self.clean: dict[tuple[int, Any], Any] = {}  # (id, key above) -> a container holding no problem leaf
 
-    def _parse(self, rel: str) -> tuple[Any, dict, list[Finding]]:
+    def _parse(self, rel: str) -> tuple[Any, typing.Mapping[tuple, Mark], list[Finding]]:
         if rel not in self.parsed:
             try:
                 text = rootfs.read_bytes(self.root_fd, rel, MAX_SPEC_BYTES).decode("utf-8")
@@ -145,7 +148,8 @@ class _Reader:
                 self.parsed[rel] = (data, marks, findings)
         return self.parsed[rel]
 
-    def _layered(self, rel: str, stack: tuple[str, ...]) -> tuple[dict, tuple[dict, ...], list[Finding], tuple[str, ...]]:
+    def _layered(self, rel: str, stack: tuple[str, ...]
+                 ) -> tuple[dict, tuple[typing.Mapping[tuple, Mark], ...], list[Finding], tuple[str, ...]]:
         """The merged data of ``rel`` and its ``extends`` chain, the marks of each layer (later ones win),
         the findings and the layer files."""
         data, marks, findings = self._parse(rel)
@@ -289,7 +293,7 @@ def merge(base: Any, over: Any) -> Any:
     return result
 
 
-def _at(marks: typing.Mapping[tuple, Mark] | located.Marks, default_file: str, path: tuple, message: str) -> Finding:
+def _at(marks: typing.Mapping[tuple, Mark], default_file: str, path: tuple, message: str) -> Finding:
     """A finding at ``path``, or at its nearest ancestor that was written in some file."""
     for cut in range(len(path), -1, -1):
         mark = marks.get(path[:cut])
@@ -298,7 +302,7 @@ def _at(marks: typing.Mapping[tuple, Mark] | located.Marks, default_file: str, p
     return Finding(default_file, 1, 1, dotted(path), message)
 
 
-def _from_pydantic(error: dict, marks: located.Marks, rel: str) -> Finding:
+def _from_pydantic(error: dict, marks: typing.Mapping[tuple, Mark], rel: str) -> Finding:
     loc = tuple(error["loc"])
     message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if loc and loc[-1] == "[key]":
@@ -352,7 +356,7 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def read_config_files(root_fd: int, data: dict, marks: located.Marks, rel: str) -> tuple[dict, list[Finding]]:
+def read_config_files(root_fd: int, data: dict, marks: typing.Mapping[tuple, Mark], rel: str) -> tuple[dict, list[Finding]]:
     """Fill in ``content`` of every ConfigMap file a spec names by ``file`` (services.*.volumes.*.files.*),
     reading it from the spec root. The path must stay inside the root (no absolute paths, no '..' out of
     it, no symlink leading out) and be UTF-8 text. Returns new data; the input is not changed."""
