@@ -16,7 +16,8 @@ Detection, in this order, for each distinct string:
    secret, api_key, db_pass...; plus token and credential) is one, unless empty.
 
 A ``$(VAR)`` reference is removed before scanning: it names a variable, it is not a value. Messages name the
-field and the kind of credential, never the value. Pure functions; ``generator.load`` adds file and line.
+field and the kind of credential, never the value. Pure functions (``suspect`` tells from a document's
+``Leaves`` whether the path walk of ``problems`` can find anything); ``generator.load`` adds file and line.
 """
 
 from __future__ import annotations

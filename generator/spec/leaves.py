@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from typing import Any, Container, Iterable
 
 Tail = tuple[Any, Any]  # (path[-2], path[-1]) of a value, None where the path is shorter
-
-
 Known = Container[tuple[int, Any]]  # (id of a mapping or list, the key it sits under)
 
 

@@ -11,7 +11,9 @@ models see it: what the Kubernetes API server and the generated trees cannot tak
   paragraph separators, bidirectional overrides and noncharacters (U+FFFE, U+FFFF...): YAML readers and
   writers disagree on them (Kustomize drops or folds some), and they hide text from a reviewer.
 
-Pure function of plain data; ``generator.load`` adds the file and line.
+Pure functions of plain data: ``problems`` walks the document path by path, ``suspect`` tells from its
+``Leaves`` (one walk without paths) whether that walk can find anything. ``generator.load`` adds the file
+and line.
 """
 
 from __future__ import annotations
