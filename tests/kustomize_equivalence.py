@@ -17,13 +17,6 @@ def environments(root: Path) -> list[str]:
     return [tree for env in load_root(root) for tree, _ in env.trees()]
 
 
-def render_copy(source: Path, target: Path) -> Path:
-    """A rendered copy of the spec root ``source`` at ``target`` (specs copied, every tree generated)."""
-    copy_root(source, target)
-    render_into(target)
-    return target
-
-
 def render_into(root: Path) -> None:
     result = pipeline.render(root)
     fileset.apply(root, fileset.plan(root, result.files, pipeline.MANAGED))

@@ -78,6 +78,7 @@ def render_mutated(root: Path, name: str, text: str, capsys) -> None:
         assert not (root / ".gitops-gen").exists()  # no journal or temp left behind
 
 
+@pytest.mark.starts_first
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(mutated())
 def test_mutated_specs_never_crash_and_a_failed_render_changes_nothing(tmp_path_factory, capsys, rendered_template, mutation):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, reject, settings
 
-from conftest import REPO, root_id, spec_roots
+from conftest import REPO, copy_rendered, render_group, root_id, spec_roots
 from generator import pipeline, toolchain, yamlio
 from generator.builders import build_environment
 from generator.emit import helm
@@ -28,10 +28,12 @@ from generator.load import load_root
 from helm_support import assert_equivalent, changed_fields, chart_dir, differences, helm_objects, keyed, render_into
 from spec_strategies import HOSTILE, environment_specs
 
-ROOTS = [pytest.param(r, id=root_id(r)) for r in spec_roots()]
+ROOTS = [pytest.param(r, id=root_id(r), marks=render_group(root_id(r))) for r in spec_roots()]
 ENGINES = toolchain.ENGINES
 FIXTURE = Path(__file__).parent / "fixtures" / "helm" / "dev.yaml"
 TEMPLATES = REPO / "generator" / "emit" / "helm" / "chart"
+# the tests that read the render of the fixture spec (tests/fixtures/helm/dev.yaml) share it (``_fixture``)
+FIXTURE_GROUP = render_group("helm-fixture")
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -48,8 +50,8 @@ def test_templates_are_generated_not_written():
 
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("specs", ROOTS)
-def test_lint_strict_passes_for_every_values_file(specs, engine, tmp_path):
-    root, result = render_into(specs, tmp_path / "root")
+def test_lint_strict_passes_for_every_values_file(specs, engine, shared_renders):
+    root, result = shared_renders(specs)
     chart = chart_dir(root, result)
     assert toolchain.helm_lint(chart, engine=engine) == []
     for env in result.built.environments:
@@ -58,13 +60,14 @@ def test_lint_strict_passes_for_every_values_file(specs, engine, tmp_path):
 
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("specs", ROOTS)
-def test_helm_template_equals_rendered(specs, engine, tmp_path):
-    root, result = render_into(specs, tmp_path / "root")
+def test_helm_template_equals_rendered(specs, engine, shared_renders):
+    root, result = shared_renders(specs)
     assert_equivalent(root, chart_dir(root, result), [env.unit for env in result.built.environments], engine)
 
 
-def test_every_chart_file_is_generated(tmp_path):
-    root, result = render_into(_fixture_root(tmp_path), tmp_path / "root")
+@FIXTURE_GROUP
+def test_every_chart_file_is_generated(shared_renders, tmp_path):
+    root, result = _fixture(shared_renders, tmp_path)
     chart = chart_dir(root, result)
     for path in sorted(chart.rglob("*")):
         if path.is_file():
@@ -78,6 +81,11 @@ def _fixture_root(tmp_path: Path, spec: dict | None = None) -> Path:
     text = yamlio.dump(spec) if spec is not None else FIXTURE.read_text(encoding="utf-8")
     (specs / "environments" / "dev.yaml").write_text(text, encoding="utf-8")
     return specs
+
+
+def _fixture(shared_renders, tmp_path: Path) -> tuple[Path, pipeline.Result]:
+    """The rendered fixture spec, shared by the tests that only read it (``copy_rendered`` before writing)."""
+    return shared_renders(_fixture_root(tmp_path), key="helm-fixture")
 
 
 def _base() -> dict:
@@ -212,13 +220,18 @@ VARIANTS = [
 ]
 
 
+# both engines read one render of each variant
+VARIANTS = [pytest.param(*v.values, id=v.id, marks=[*v.marks, render_group(f"helm-variant-{v.id}")]) for v in VARIANTS]
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("change", VARIANTS)
-def test_variants_render_identically(change, engine, tmp_path):
-    root, result = render_into(_fixture_root(tmp_path, _variant(change)), tmp_path / "root")
+def test_variants_render_identically(change, engine, shared_renders, tmp_path):
+    root, result = shared_renders(_fixture_root(tmp_path, _variant(change)), key=("helm-variant", change))
     assert_equivalent(root, chart_dir(root, result), ["dev"], engine)
 
 
+@pytest.mark.starts_first
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(spec=environment_specs())
 def test_generated_specs_render_identically(spec, tmp_path_factory):
@@ -272,9 +285,10 @@ def _values(chart: Path) -> dict:
     return yamlio.load((chart / "values-dev.yaml").read_text(encoding="utf-8"))
 
 
+@FIXTURE_GROUP
 @pytest.mark.parametrize(("expression", "change", "fields"), PASS_THROUGH)
-def test_set_drives_exactly_the_dependent_fields(expression, change, fields, tmp_path):
-    root, result = render_into(_fixture_root(tmp_path), tmp_path / "root")
+def test_set_drives_exactly_the_dependent_fields(expression, change, fields, shared_renders, tmp_path):
+    root, result = _fixture(shared_renders, tmp_path)
     chart = chart_dir(root, result)
     got = helm_objects(chart, "dev", "cli", set_values=(expression,))
     values = _values(chart)
@@ -306,10 +320,11 @@ STRUCTURAL = [
 ]
 
 
+@FIXTURE_GROUP
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize(("change", "named"), STRUCTURAL)
-def test_structural_change_fails_naming_the_key(change, named, engine, tmp_path):
-    root, result = render_into(_fixture_root(tmp_path), tmp_path / "root")
+def test_structural_change_fails_naming_the_key(change, named, engine, shared_renders, tmp_path):
+    root, result = _fixture(shared_renders, tmp_path)
     chart = chart_dir(root, result)
     values = _values(chart)
     change(values)
@@ -322,20 +337,23 @@ def test_structural_change_fails_naming_the_key(change, named, engine, tmp_path)
     assert "run `gitops-gen render`" in message
 
 
-def test_set_of_a_structural_value_fails_with_the_cli(tmp_path):
-    root, result = render_into(_fixture_root(tmp_path), tmp_path / "root")
+@FIXTURE_GROUP
+def test_set_of_a_structural_value_fails_with_the_cli(shared_renders, tmp_path):
+    root, result = _fixture(shared_renders, tmp_path)
     chart = chart_dir(root, result)
     with pytest.raises(RuntimeError, match=r"services\.web\.port: 6000 differs .* run `gitops-gen render`"):
         toolchain.helm_template(chart, chart / "values-dev.yaml", chart.name, set_values=("services.web.port=6000",))
 
 
-def test_unknown_environment_is_refused(tmp_path):
-    root, result = render_into(_fixture_root(tmp_path), tmp_path / "root")
+@FIXTURE_GROUP
+def test_unknown_environment_is_refused(shared_renders, tmp_path):
+    root, result = _fixture(shared_renders, tmp_path)
     chart = chart_dir(root, result)
     with pytest.raises(RuntimeError, match="environment"):
         toolchain.helm_template(chart, chart / "values-dev.yaml", chart.name, set_values=("environment=qa",))
 
 
+@FIXTURE_GROUP
 @pytest.mark.parametrize(
     ("change", "named"),
     [
@@ -354,8 +372,9 @@ def test_unknown_environment_is_refused(tmp_path):
                      id="team-role-not-built-in"),
     ],
 )
-def test_schema_rejects_bad_values_naming_the_key(change, named, tmp_path):
-    root, result = render_into(_fixture_root(tmp_path), tmp_path / "root")
+def test_schema_rejects_bad_values_naming_the_key(change, named, shared_renders, tmp_path):
+    shared, result = _fixture(shared_renders, tmp_path)
+    root = copy_rendered(shared, tmp_path / "root")  # the values file is edited in place
     chart = chart_dir(root, result)
     values = _values(chart)
     change(values)
@@ -367,8 +386,9 @@ def test_schema_rejects_bad_values_naming_the_key(change, named, tmp_path):
             toolchain.helm_template(chart, chart / "values-dev.yaml", chart.name, engine=engine)
 
 
-def test_schema_is_the_spec_schema(tmp_path):
-    root, result = render_into(_fixture_root(tmp_path), tmp_path / "root")
+@FIXTURE_GROUP
+def test_schema_is_the_spec_schema(shared_renders, tmp_path):
+    root, result = _fixture(shared_renders, tmp_path)
     schema = json.loads((chart_dir(root, result) / "values.schema.json").read_text(encoding="utf-8"))
     assert schema["additionalProperties"] is False
     assert schema["$defs"]["Service"]["additionalProperties"] is False
@@ -376,11 +396,12 @@ def test_schema_is_the_spec_schema(tmp_path):
     assert schema["properties"][ENVIRONMENT_KEY]["enum"] == ["dev"]
 
 
+@FIXTURE_GROUP
 @pytest.mark.parametrize("name", ["values-dev.yaml", "values.schema.json", "templates/shared/deployment-web.yaml",
                                   "templates/_helpers.tpl", "templates/environments/dev/_expected.tpl",
                                   "templates/guard/runs/first/check.yaml"])
-def test_check_detects_a_hand_edit(name, tmp_path, run_cli):
-    root, _ = render_into(_fixture_root(tmp_path), tmp_path / "root")
+def test_check_detects_a_hand_edit(name, shared_renders, tmp_path, run_cli):
+    root = copy_rendered(_fixture(shared_renders, tmp_path)[0], tmp_path / "root")
     target = root / "charts/shop" / name
     target.write_text(target.read_text(encoding="utf-8") + " ", encoding="utf-8")
     run = run_cli("render", "--check", "--root", str(root))
@@ -421,9 +442,9 @@ def _at(values, path):
     return values
 
 
-@pytest.mark.parametrize("specs", [pytest.param(None, id="fixture"), *ROOTS])
-def test_every_free_value_flows_into_the_objects_as_the_builders_use_it(specs, tmp_path):
-    root, result = render_into(specs or _fixture_root(tmp_path), tmp_path / "root")
+@pytest.mark.parametrize("specs", [pytest.param(None, id="fixture", marks=FIXTURE_GROUP), *ROOTS])
+def test_every_free_value_flows_into_the_objects_as_the_builders_use_it(specs, shared_renders, tmp_path):
+    root, result = shared_renders(specs) if specs else _fixture(shared_renders, tmp_path)
     chart = chart_dir(root, result)
     for env in result.built.environments:
         traced = helm.trace_environment(env.name, env.spec, unit=env.unit)

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO, tree
 from generator import scaffold, toolchain
 
@@ -63,6 +65,7 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
     return proc
 
 
+@pytest.mark.starts_first
 def test_a_scaffold_from_the_built_wheel_renders_checks_validates_and_tests(tmp_path):
     wheels, source = tmp_path / "wheels", tmp_path / "source"
     # built from a copy of the package's sources, so setuptools' build/ folder is not left in the repository

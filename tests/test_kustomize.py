@@ -14,29 +14,23 @@ from typing import Callable
 
 import pytest
 
-from conftest import REPO, SECURENEXUS, copy_root, tree
+from conftest import REPO, SECURENEXUS, copy_root, render_group, tree
 from generator import yamlio
-from kustomize_equivalence import (
-    environments,
-    overlay_difference,
-    render_copy,
-    render_into,
-    root_id,
-    spec_roots,
-)
+from kustomize_equivalence import environments, overlay_difference, root_id, spec_roots
 
-CASES = [pytest.param(r, env, id=f"{root_id(r)}-{env}") for r in spec_roots() for env in environments(r)]
+CASES = [pytest.param(r, env, id=f"{root_id(r)}-{env}", marks=render_group(root_id(r)))
+         for r in spec_roots() for env in environments(r)]
 
 
-@pytest.fixture(scope="module")
-def rendered_roots(tmp_path_factory) -> dict[Path, Path]:
-    """Each fixture spec root, copied and rendered into a temporary folder."""
-    return {r: render_copy(r, tmp_path_factory.mktemp(root_id(r).replace("/", "-"))) for r in spec_roots()}
+@pytest.fixture
+def rendered_roots(shared_renders) -> dict[Path, Path]:
+    """Each fixture spec root, copied and rendered into a temporary folder (once per test process)."""
+    return {r: shared_renders(r)[0] for r in spec_roots()}
 
 
 @pytest.mark.parametrize(("spec_root", "env"), CASES)
-def test_overlay_builds_to_rendered_environment(rendered_roots, spec_root, env):
-    assert overlay_difference(rendered_roots[spec_root], env) is None
+def test_overlay_builds_to_rendered_environment(shared_renders, spec_root, env):
+    assert overlay_difference(shared_renders(spec_root)[0], env) is None
 
 
 # --- variants: spec edits that exercise every kind of difference --------------------------------------------
@@ -122,22 +116,26 @@ def _write_variant(root: Path, edit: Callable[[dict], None]) -> None:
         (folder / f"{name}.yaml").write_text(yamlio.dump(spec), encoding="utf-8")
 
 
-@pytest.mark.parametrize("edit", [pytest.param(v, id=v.__name__) for v in VARIANTS])
-def test_variant_overlays_build_to_rendered(tmp_path, edit):
-    root = copy_root(SECURENEXUS, tmp_path / "root")
-    _write_variant(root, edit)
-    render_into(root)
+def _variant_root(shared_renders, tmp_path: Path, edit: Callable[[dict], None]) -> Path:
+    """The rendered variant, one render per test process (both tests below only read it)."""
+    specs = copy_root(SECURENEXUS, tmp_path / f"specs-{edit.__name__}")
+    _write_variant(specs, edit)
+    return shared_renders(specs, key=("kustomize-variant", edit.__name__))[0]
+
+
+@pytest.mark.parametrize("edit", [pytest.param(v, id=v.__name__, marks=render_group("kustomize-variants")) for v in VARIANTS])
+def test_variant_overlays_build_to_rendered(shared_renders, tmp_path, edit):
+    root = _variant_root(shared_renders, tmp_path, edit)
     differences = {env: overlay_difference(root, env) for env in environments(root)}
     assert differences == {env: None for env in differences}
 
 
-def test_variants_exercise_what_they_claim(tmp_path):
+@render_group("kustomize-variants")
+def test_variants_exercise_what_they_claim(shared_renders, tmp_path):
     """The variants reach the overlay features they are meant to test (else the equivalence proves little)."""
     seen = {}
     for edit in VARIANTS:
-        root = copy_root(SECURENEXUS, tmp_path / edit.__name__)
-        _write_variant(root, edit)
-        render_into(root)
+        root = _variant_root(shared_renders, tmp_path, edit)
         seen[edit.__name__] = {p.relative_to(root / "overlays").as_posix(): p.read_text() for p in (root / "overlays").rglob("*.yaml")}
     assert "production/resources/deployment-worker.yaml" in seen["service_only_in_production"]
     # staging and uat alone have the Deployment: the 1-1 tie goes to uat (later in promotionOrder), so the

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO
 from generator import yamlio
 
@@ -37,6 +39,7 @@ def test_the_manifest_and_the_config_are_valid(tmp_path):
     assert "gitops-gen validate" in local["gitops-gen-validate"]["entry"]
 
 
+@pytest.mark.starts_first
 def test_the_hooks_run_on_a_copy_of_this_repository(tmp_path):
     copy = tmp_path / "copy"
     listed = subprocess.run(["git", "-C", str(REPO), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],

@@ -8,21 +8,20 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import copy_root, root_id, spec_roots
-from generator import pipeline
+from conftest import render_group, root_id, spec_roots
 from generator.emit import rendered
 from yaml_snapshot import YamlSnapshot
 
 CASES = [
-    pytest.param(root, env, id=f"{root_id(root)}-{env}")
+    pytest.param(root, env, id=f"{root_id(root)}-{env}", marks=render_group(root_id(root)))
     for root in spec_roots()
     for env in sorted(p.stem for p in (root / "environments").glob("*.yaml") if not p.name.startswith("_"))
 ]
 
 
 @pytest.mark.parametrize(("spec_root", "env"), CASES)
-def test_rendered_environment_matches_snapshot(spec_root, env, tmp_path, snapshot):
-    result = pipeline.render(copy_root(spec_root, tmp_path / "root"))
+def test_rendered_environment_matches_snapshot(spec_root, env, shared_renders, snapshot):
+    _, result = shared_renders(spec_root)  # one render of the root for all its environments
     prefix = f"{rendered.ROOT}/{env}/"
     files = {path: text for path, text in result.files.items() if path.startswith(prefix)}
     assert files, f"environment {env} rendered no files"

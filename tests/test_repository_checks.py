@@ -90,6 +90,16 @@ def test_a_folder_without_specs_is_an_error(tmp_path, run_cli):
 
 # the modules that failed after such an edit when the generator was tested through the repository's specs
 GENERATOR_TESTS = ["test_render_snapshots.py", "test_capabilities.py", "test_review_diff.py", "test_reference.py", "test_helm.py"]
+# Each module runs in a pytest process of its own in the edited clone (and test_helm.py's two longest tests in
+# one each), so that pytest-xdist spreads the runs over the workers; together they run every test of the
+# modules, as one run of all of them did.
+APART = ["test_helm.py::test_generated_specs_render_identically", "test_helm.py::test_variants_render_identically"]
+GENERATOR_RUNS = [
+    *(pytest.param([f"tests/{test}"], id=test.replace("::", "-"), marks=pytest.mark.starts_first) for test in APART),
+    *(pytest.param([f"tests/{name}", *(f"--deselect=tests/{test}" for test in APART if test.startswith(f"{name}::"))],
+                   id=name, marks=pytest.mark.starts_first)
+      for name in GENERATOR_TESTS),
+]
 
 
 def _clone(target: Path) -> Path:
@@ -125,27 +135,55 @@ def _add_a_service_and_bump_a_tag(clone: Path) -> str:
     return env.name
 
 
-def test_a_team_edits_its_specs_and_its_tests_stay_green(tmp_path):
-    clone = _clone(tmp_path / "clone")
-    env = _add_a_service_and_bump_a_tag(clone)
+def _gitops_gen(clone: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", *args, "--root", str(clone)], cwd=clone,
+                          capture_output=True, text=True, check=False)
 
-    def gitops_gen(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "generator", *args, "--root", str(clone)], cwd=clone,
-                              capture_output=True, text=True, check=False)
 
-    rendered = gitops_gen("render")
+def _edited_and_rendered(clone: Path) -> str:
+    """The team's edit in a fresh clone at ``clone``, rendered; the environment it edited."""
+    env = _add_a_service_and_bump_a_tag(_clone(clone))
+    rendered = _gitops_gen(clone, "render")
     assert rendered.returncode == 0, rendered.stderr
     assert (clone / f"rendered/{env}").is_dir()
     assert any((clone / "rendered").rglob("deployment-report-worker.yaml"))
-    checks = gitops_gen("test")
+    return env
+
+
+@pytest.fixture(scope="session")
+def edited_clone(tmp_path_factory) -> Path:
+    """A clone with the team's edit, rendered, shared by the generator test runs below (one per test process;
+    they only run tests in it)."""
+    clone = tmp_path_factory.mktemp("edited") / "clone"
+    _edited_and_rendered(clone)
+    return clone
+
+
+@pytest.mark.starts_first
+def test_a_team_edits_its_specs_and_its_checks_stay_green_while_a_hand_edit_fails_them(tmp_path):
+    clone = tmp_path / "clone"
+    _edited_and_rendered(clone)
+    checks = _gitops_gen(clone, "test")
     assert checks.returncode == 0, checks.stdout
-    tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
-                            *(f"tests/{name}" for name in GENERATOR_TESTS)],
-                           cwd=clone, capture_output=True, text=True, check=False)
-    assert tests.returncode == 0, tests.stdout[-3000:]
 
     deployment = next((clone / "rendered").rglob("deployment-report-worker.yaml"))
     _edit(deployment, "registry.example.com/report-worker:1.0.0@", "registry.example.com/report-worker:6.6.6@")
-    after_edit = gitops_gen("test")
+    after_edit = _gitops_gen(clone, "test")
     assert after_edit.returncode == 1
     assert f"stale: {deployment.relative_to(clone).as_posix()}" in after_edit.stdout
+
+
+@pytest.mark.parametrize("tests", GENERATOR_RUNS)
+def test_a_team_edits_its_specs_and_the_generator_tests_stay_green(edited_clone, tests):
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *tests],
+                         cwd=edited_clone, capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stdout[-3000:]
+
+
+def test_the_generator_test_runs_cover_every_test_of_the_modules():
+    """The runs above, taken together, are one run of GENERATOR_TESTS: every module, every test once."""
+    runs = [p.values[0] for p in GENERATOR_RUNS]
+    selected = [arg for run in runs for arg in run if not arg.startswith("--deselect=")]
+    deselected = [arg.split("=", 1)[1] for run in runs for arg in run if arg.startswith("--deselect=")]
+    assert sorted(a for a in selected if "::" not in a) == sorted(f"tests/{name}" for name in GENERATOR_TESTS)
+    assert sorted(a for a in selected if "::" in a) == sorted(deselected) == sorted(f"tests/{t}" for t in APART)

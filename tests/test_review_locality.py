@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -43,6 +44,7 @@ def _tree(root: Path) -> dict[str, str]:
     return pipeline.render(root).files
 
 
+@pytest.mark.starts_first
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edit=EDITS)
 def test_a_staging_edit_touches_no_uat_or_production_path(tmp_path_factory, edit):

@@ -120,6 +120,7 @@ def _synthetic(root, n: int, tag: str):
     return compare.rendered_objects(pipeline.Result(files={}, built=pipeline.build(root)))
 
 
+@pytest.mark.starts_first
 def test_a_400_service_change_fits_one_comment_and_says_what_it_left_out(tmp_path):
     before = _synthetic(tmp_path / "a", 400, "1.0.0")
     after = _synthetic(tmp_path / "b", 400, "main")

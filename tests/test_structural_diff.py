@@ -128,6 +128,7 @@ def _named(o: dict, i: int) -> dict:
     return {**o, "metadata": {**o["metadata"], "name": f"o{i}"}}
 
 
+@pytest.mark.starts_first
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(pairs, min_size=1, max_size=6))
 def test_kustomize_applies_the_patch_to_give_the_target(tmp_path_factory, cases):

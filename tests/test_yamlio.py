@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -47,6 +48,7 @@ documents = st.dictionaries(
 )
 
 
+@pytest.mark.starts_first
 @settings(max_examples=1500, deadline=None)
 @given(documents)
 def test_fast_dump_is_byte_identical_to_pyyaml(document):
