@@ -89,7 +89,10 @@ def _scalar_value(tag: str, text: str, plain: bool) -> tuple[Any, str | None]:
     construct = _CONSTRUCT.get(tag)
     if construct is None:
         return None, f"unsupported YAML tag {tag}"
-    value = construct(yaml.ScalarNode(tag, text))
+    try:
+        value = construct(yaml.ScalarNode(tag, text))
+    except (KeyError, ValueError, TypeError, yaml.YAMLError):  # an explicit tag over a value it cannot take: !!int abc
+        return None, f"{text!r} is not a valid {tag.rsplit(':', 1)[-1]} (tag {tag})"
     if plain:  # resolved by the schema, not written as a string
         tag_12, value_12 = _core_12(text)
         if not _same(value, value_12) and not (tag.endswith("timestamp") and tag_12.endswith("str")):
