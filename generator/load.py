@@ -20,12 +20,15 @@ from typing import Any
 
 import pydantic
 
-from generator import layout, rootfs
+from generator import layout, marks as located, rootfs
 from generator.errors import Finding, SpecError
 from generator.spec import Environment
 from generator.spec.common import DNS_LABEL_PATTERN
+from generator.spec.leaves import Leaves
+from generator.spec.validator import SpecValidator
 from generator.spec import credentials, scalars
 from generator.spec.checks import problems
+from generator.spec.service_rules import ServiceProblems
 from generator.yamlnodes import Mark, dotted, parse
 
 SPEC_DIR = "environments"
@@ -115,13 +118,19 @@ def _load(root_fd: int) -> list[LoadedEnvironment]:
 
 
 class _Reader:
-    """Parses each file once and resolves ``extends`` chains."""
+    """Parses each file once and resolves ``extends`` chains. What environments share is worked out once
+    per load: the model of each service mapping (``SpecValidator``), the rules within each service model
+    (``ServiceProblems``), and the mappings and lists found clean of scalar and credential problems.
+    Line marks are worked out only for findings (``generator.marks``)."""
 
     def __init__(self, root_fd: int):
         self.root_fd = root_fd
-        self.parsed: dict[str, tuple[Any, dict, list[Finding]]] = {}
+        self.parsed: dict[str, tuple[Any, typing.Mapping[tuple, Mark], list[Finding]]] = {}
+        self.validator = SpecValidator()
+        self.service_problems = ServiceProblems()
+        self.clean: dict[tuple[int, Any], Any] = {}  # (id, key above) -> a container holding no problem leaf
 
-    def _parse(self, rel: str) -> tuple[Any, dict, list[Finding]]:
+    def _parse(self, rel: str) -> tuple[Any, typing.Mapping[tuple, Mark], list[Finding]]:
         if rel not in self.parsed:
             try:
                 text = rootfs.read_bytes(self.root_fd, rel, MAX_SPEC_BYTES).decode("utf-8")
@@ -139,12 +148,15 @@ class _Reader:
                 self.parsed[rel] = (data, marks, findings)
         return self.parsed[rel]
 
-    def _layered(self, rel: str, stack: tuple[str, ...]) -> tuple[dict, dict, list[Finding], tuple[str, ...]]:
+    def _layered(self, rel: str, stack: tuple[str, ...]
+                 ) -> tuple[dict, tuple[typing.Mapping[tuple, Mark], ...], list[Finding], tuple[str, ...]]:
+        """The merged data of ``rel`` and its ``extends`` chain, the marks of each layer (later ones win),
+        the findings and the layer files."""
         data, marks, findings = self._parse(rel)
         if data is None:
-            return {}, {}, findings, (rel,)
+            return {}, (), findings, (rel,)
         findings = list(findings)
-        merged, merged_marks, layers = {}, {}, ()
+        merged, merged_marks, layers = {}, (), ()
         targets = data.get("extends", [])
         targets = [targets] if isinstance(targets, str) else targets
         if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
@@ -168,62 +180,70 @@ class _Reader:
             base, base_marks, base_findings, base_layers = self._layered(target_rel, stack + (rel,))
             findings.extend(base_findings)
             merged = merge(merged, base)
-            merged_marks = {**merged_marks, **base_marks}
+            merged_marks += base_marks
             layers += base_layers
         own = {k: v for k, v in data.items() if k != "extends"}
         merged = merge(merged, own)
-        merged_marks = {**merged_marks, **marks}
-        return merged, merged_marks, findings, layers + (rel,)
+        return merged, merged_marks + (marks,), findings, layers + (rel,)
+
+    def _document_problems(self, data: dict) -> list[tuple[tuple, str]]:
+        """What ``scalars`` and ``credentials`` find in a merged document. Their walks run only when some leaf
+        may break a rule; the mappings and lists of a clean document are remembered, and later documents
+        that share them (environments extending one layer) are not walked into them again."""
+        leaves = Leaves.of(data, self.clean)
+        if scalars.suspect(leaves) or credentials.suspect(leaves):
+            return [*scalars.problems(data), *credentials.problems(data)]
+        self.clean.update(leaves.containers)
+        return []
 
     def environment(self, rel: str) -> LoadedEnvironment | list[Finding]:
         name = Path(rel).stem
-        data, marks, findings, layers = self._layered(rel, ())
+        data, layer_marks, findings, layers = self._layered(rel, ())
         if findings:
             return findings
         if not _NAME.match(name):
             return [Finding(rel, 1, 1, "", f"environment name {name!r} (the file name) must be a DNS-1123 label")]
         data.setdefault("namespace", name)
-        marks = _live_marks(data, marks)
+        marks = located.live(data, layer_marks)
         data, file_findings = read_config_files(self.root_fd, data, marks, rel)
         if file_findings:
             return file_findings
-        raw = [_at(marks, rel, path, message) for path, message in (*scalars.problems(data), *credentials.problems(data))]
+        raw = [_at(marks, rel, path, message) for path, message in self._document_problems(data)]
         if raw:  # the models would only repeat these (and could echo a credential)
             return _redacted(raw, credentials.secrets_in(data))
         try:
-            spec = Environment.model_validate(data)
+            spec = self.validator.environment(data)
         except pydantic.ValidationError as err:
             return _redacted([_from_pydantic(error, marks, rel) for error in err.errors()], credentials.secrets_in(data))
-        found = [_at(marks, rel, path, message) for path, message in problems(spec, name)]
+        found = [_at(marks, rel, path, message) for path, message in problems(spec, name, self.service_problems)]
         clusters = []
         for cluster in spec.clusters or {}:
-            result = _cluster(self.root_fd, data, marks, rel, name, cluster)
+            result = self._cluster(data, marks, rel, name, cluster)
             if isinstance(result, LoadedCluster):
                 clusters.append(result)
             else:  # what every cluster inherits is reported once, for the environment
                 found += [f for f in result if _unprefixed(f, cluster) not in found]
         return found or LoadedEnvironment(name=name, source=rel, layers=layers, spec=spec, clusters=tuple(clusters))
 
-
-def _cluster(root_fd: int, data: dict, marks: dict, rel: str, env: str, cluster: str) -> LoadedCluster | list[Finding]:
-    """The spec of one cluster: the environment without ``clusters``, its ``overrides`` merged on (their
-    ConfigMap files read like the environment's); errors inside the overrides point at them, the rest at
-    the environment's own lines."""
-    prefix = ("clusters", cluster, "overrides")
-    own = {path[len(prefix):]: mark for path, mark in marks.items() if path[:len(prefix)] == prefix and len(path) > 3}
-    overrides, file_findings = read_config_files(root_fd, data["clusters"][cluster].get("overrides") or {}, own, rel)
-    if file_findings:
-        return file_findings
-    merged = merge({k: v for k, v in data.items() if k != "clusters"}, overrides)
-    cluster_marks = _live_marks(merged, {**marks, **own})
-    try:
-        spec = Environment.model_validate(merged)
-    except pydantic.ValidationError as err:
-        found = _redacted([_from_pydantic(e, cluster_marks, rel) for e in err.errors()], credentials.secrets_in(merged))
-        return [_prefixed(f, cluster) for f in found]
-    return [
-        _prefixed(_at(cluster_marks, rel, path, message), cluster) for path, message in problems(spec, env)
-    ] or LoadedCluster(name=cluster, spec=spec)
+    def _cluster(self, data: dict, marks: located.Marks, rel: str, env: str, cluster: str) -> LoadedCluster | list[Finding]:
+        """The spec of one cluster: the environment without ``clusters``, its ``overrides`` merged on (their
+        ConfigMap files read like the environment's); errors inside the overrides point at them, the rest at
+        the environment's own lines."""
+        own = located.under(marks, ("clusters", cluster, "overrides"))
+        overrides, file_findings = read_config_files(self.root_fd, data["clusters"][cluster].get("overrides") or {}, own, rel)
+        if file_findings:
+            return file_findings
+        merged = merge({k: v for k, v in data.items() if k != "clusters"}, overrides)
+        cluster_marks = located.live(merged, (marks, own))
+        try:
+            spec = self.validator.environment(merged)
+        except pydantic.ValidationError as err:
+            found = _redacted([_from_pydantic(e, cluster_marks, rel) for e in err.errors()], credentials.secrets_in(merged))
+            return [_prefixed(f, cluster) for f in found]
+        return [
+            _prefixed(_at(cluster_marks, rel, path, message), cluster)
+            for path, message in problems(spec, env, self.service_problems)
+        ] or LoadedCluster(name=cluster, spec=spec)
 
 
 def _prefixed(finding: Finding, cluster: str) -> Finding:
@@ -273,16 +293,7 @@ def merge(base: Any, over: Any) -> Any:
     return result
 
 
-def _live_marks(data: Any, marks: dict, path: tuple = ()) -> dict:
-    """Keep the mark of every path that exists in the merged data (later layers already won in ``marks``)."""
-    live = {path: marks[path]} if path in marks else {}
-    children = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
-    for key, value in children:
-        live.update(_live_marks(value, marks, path + (key,)))
-    return live
-
-
-def _at(marks: dict[tuple, Mark], default_file: str, path: tuple, message: str) -> Finding:
+def _at(marks: typing.Mapping[tuple, Mark], default_file: str, path: tuple, message: str) -> Finding:
     """A finding at ``path``, or at its nearest ancestor that was written in some file."""
     for cut in range(len(path), -1, -1):
         mark = marks.get(path[:cut])
@@ -291,7 +302,7 @@ def _at(marks: dict[tuple, Mark], default_file: str, path: tuple, message: str) 
     return Finding(default_file, 1, 1, dotted(path), message)
 
 
-def _from_pydantic(error: dict, marks: dict, rel: str) -> Finding:
+def _from_pydantic(error: dict, marks: typing.Mapping[tuple, Mark], rel: str) -> Finding:
     loc = tuple(error["loc"])
     message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if loc and loc[-1] == "[key]":
@@ -345,7 +356,7 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def read_config_files(root_fd: int, data: dict, marks: dict, rel: str) -> tuple[dict, list[Finding]]:
+def read_config_files(root_fd: int, data: dict, marks: typing.Mapping[tuple, Mark], rel: str) -> tuple[dict, list[Finding]]:
     """Fill in ``content`` of every ConfigMap file a spec names by ``file`` (services.*.volumes.*.files.*),
     reading it from the spec root. The path must stay inside the root (no absolute paths, no '..' out of
     it, no symlink leading out) and be UTF-8 text. Returns new data; the input is not changed."""

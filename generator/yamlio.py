@@ -156,9 +156,15 @@ def _scalar(value: Any, prefix: str, indent: str, out: list[str]) -> None:
 class Special:
     """How ``dump_special`` writes what is not plain data (chart templates: values references).
 
-    ``text(value)`` is asked for every scalar whose type is not exactly str, int, float, bool or None and
-    returns the text to write in its place, or None to write the value as its base type; ``braces(text)``
-    writes a plain string (value or key) that holds ``{{``."""
+    ``leaf(value)`` is the text written for a value whose type is one of ``leaves``; ``text(value)`` is asked
+    for every other scalar whose type is not exactly str, int, float, bool or None and returns the text to
+    write in its place, or None to write the value as its base type; ``braces(text)`` writes a plain string
+    (value or key) that holds ``{{``."""
+
+    leaves: frozenset[type] = frozenset()
+
+    def leaf(self, value: Any) -> str:
+        raise NotImplementedError
 
     def text(self, value: Any) -> str | None:
         raise NotImplementedError
@@ -209,9 +215,11 @@ def _mapping(value: dict, indent: str, prefix: str, out: list[str], special: Spe
             head = head_prefix + (_key(k) if text is None else text) + ":"
         head_prefix = indent
         kind = type(v)
-        if kind is str and special is None:
+        if kind is str:
             lines = _STRS.get(v)
-            if lines is not None and not lines[1]:
+            if special is not None and "{{" in v:
+                out.append(head + " " + special.braces(v))
+            elif lines is not None and not lines[1]:
                 out.append(head + " " + lines[0])
             else:
                 _scalar(v, head + " ", indent, out)
@@ -222,12 +230,11 @@ def _mapping(value: dict, indent: str, prefix: str, out: list[str], special: Spe
             out.append(head)
             _sequence(v, indent, out, special)
         elif kind in _PLAIN:
-            if special is not None and kind is str and "{{" in v:
-                out.append(head + " " + special.braces(v))
-            else:
-                _scalar(v, head + " ", indent, out)
+            _scalar(v, head + " ", indent, out)
         elif special is None:
             raise _Fallback  # subclasses and other types: PyYAML decides
+        elif kind in special.leaves:
+            out.append(head + " " + special.leaf(v))
         elif isinstance(v, dict) and type(v).__iter__ is dict.__iter__:
             if v:
                 out.append(head)
@@ -244,9 +251,11 @@ def _sequence(items: list, indent: str, out: list[str], special: Special | None 
     dash = indent + "- "
     for item in items:
         kind = type(item)
-        if kind is str and special is None:
+        if kind is str:
             lines = _STRS.get(item)
-            if lines is not None and not lines[1]:
+            if special is not None and "{{" in item:
+                out.append(dash + special.braces(item))
+            elif lines is not None and not lines[1]:
                 out.append(dash + lines[0])
             else:
                 _scalar(item, dash, indent, out)
@@ -255,12 +264,11 @@ def _sequence(items: list, indent: str, out: list[str], special: Special | None 
         elif kind is list and item:
             raise _Fallback
         elif kind in _PLAIN:
-            if special is not None and kind is str and "{{" in item:
-                out.append(dash + special.braces(item))
-            else:
-                _scalar(item, dash, indent, out)
+            _scalar(item, dash, indent, out)
         elif special is None:
             raise _Fallback
+        elif kind in special.leaves:
+            out.append(dash + special.leaf(item))
         elif isinstance(item, dict) and type(item).__iter__ is dict.__iter__:
             if item:
                 _mapping(item, inner, dash, out, special)

@@ -94,6 +94,10 @@ CASES = [
         STAGING, "extends: _defaults.yaml\nfoo: !!python/object:os.system x\n",
         f"{STAGING}:2:6: foo: unsupported YAML tag", id="custom-tag",
     ),
+    *(pytest.param(
+        STAGING, f"extends: _defaults.yaml\nnamespace: !!{tag} abc\n",
+        f"{STAGING}:2:12: namespace: 'abc' is not a valid {tag} (tag tag:yaml.org,2002:{tag})", id=f"bad-{tag}-tag",
+    ) for tag in ("int", "float", "bool")),
 ]
 
 

@@ -5,11 +5,12 @@ file and line. Pure functions of a validated ``Environment``.
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Callable, Iterable, Iterator
 
 from generator.spec import tenancy
 from generator.spec.environment import Environment, team_binding_name
 from generator.spec.resources import floating_tag
+from generator.spec.service import Service
 from generator.spec.service_rules import service_problems
 from generator.validate.schemas import has_version
 from generator.yamlnodes import dotted
@@ -26,12 +27,14 @@ def is_production(env: Environment, name: str) -> bool:
     return env.production if env.production is not None else name in PRODUCTION_NAMES
 
 
-def problems(env: Environment, name: str) -> list[Problem]:
-    """Every cross-field problem of ``env`` (the environment called ``name``), in field order."""
+def problems(env: Environment, name: str,
+             services: Callable[[str, Service], Iterable[Problem]] = service_problems) -> list[Problem]:
+    """Every cross-field problem of ``env`` (the environment called ``name``), in field order; ``services``
+    gives the problems within one service (``service_rules.ServiceProblems`` remembers them)."""
     found = [*_references(env), *_collisions(env), *_names(env), *_accounts(env), *_exposure(env),
              *_api_server(env), *_clusters(env), *tenancy.problems(env)]
     for service_name, svc in env.services.items():
-        found += service_problems(service_name, svc)
+        found += services(service_name, svc)
     if is_production(env, name):
         found += _production(env)
     return found

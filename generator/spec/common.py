@@ -8,6 +8,7 @@ frozen, and YAML keys are camelCase like the Kubernetes fields they become.
 from __future__ import annotations
 
 import decimal
+import functools
 import re
 from decimal import Decimal
 from typing import Annotated
@@ -120,13 +121,13 @@ def _positive_quantity(text: str, value: Decimal) -> str:
 CpuQuantity = Annotated[
     str,
     StringConstraints(pattern=_CPU),
-    AfterValidator(lambda q: _positive_quantity(q, cpu_millicores(q) / 1000)),
+    AfterValidator(lambda q: _positive_quantity(q, validated_cpu_millicores(q) / 1000)),
     Field(description="CPU as a Kubernetes quantity string: millicores ('250m') or cores ('1', '0.5')."),
 ]
 MemoryQuantity = Annotated[
     str,
     StringConstraints(pattern=_MEMORY),
-    AfterValidator(lambda q: _positive_quantity(q, memory_bytes(q))),
+    AfterValidator(lambda q: _positive_quantity(q, validated_memory_bytes(q))),
     Field(description="Memory as a Kubernetes quantity string, e.g. '128Mi', '1Gi'."),
 ]
 
@@ -147,3 +148,10 @@ def memory_bytes(quantity: str) -> Decimal:
     """'128Mi' -> 134217728 (exact)."""
     number, suffix = re.fullmatch(r"([0-9.]+)([A-Za-z]*)", quantity).groups()  # type: ignore[union-attr]
     return _DECIMAL.multiply(Decimal(number), _SUFFIX[suffix])
+
+
+# A spec repeats a few quantities hundreds of times: validators remember what each one parses to. Only
+# validators use these (they see plain strings); builders call the functions above, also on traced
+# strings (generator.emit.helm.trace), which must see every use.
+validated_cpu_millicores = functools.lru_cache(maxsize=4096)(cpu_millicores)
+validated_memory_bytes = functools.lru_cache(maxsize=4096)(memory_bytes)

@@ -16,7 +16,8 @@ Detection, in this order, for each distinct string:
    secret, api_key, db_pass...; plus token and credential) is one, unless empty.
 
 A ``$(VAR)`` reference is removed before scanning: it names a variable, it is not a value. Messages name the
-field and the kind of credential, never the value. Pure functions; ``generator.load`` adds file and line.
+field and the kind of credential, never the value. Pure functions (``suspect`` tells from a document's
+``Leaves`` whether the path walk of ``problems`` can find anything); ``generator.load`` adds file and line.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from detect_secrets.plugins import (
 )
 from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString, HexHighEntropyString
 from detect_secrets.plugins.keyword import DENYLIST
+
+from generator.spec.leaves import Leaves
 
 Problem = tuple[tuple, str]
 
@@ -149,7 +152,7 @@ def problems(data: Any) -> list[Problem]:
                     found.append((where, f"the key looks like a credential ({kind_of(key)}); a spec never holds one"))
                 if references and key == "keys":
                     continue
-                if type(item) is str and type(key) is str and not references and _is_credential_name(key) and _REFERENCE.sub("", item).strip():
+                if not references and _named(key, item):
                     found.append((where, "looks like a credential (its name says so); reference it through 'secrets' instead of a literal"))
                     continue
                 stack.append((where, item))
@@ -162,15 +165,21 @@ def problems(data: Any) -> list[Problem]:
     return found
 
 
+def _named(key: Any, value: Any) -> bool:
+    """Whether ``value``, held by ``key``, is a credential by its name (a ``$(VAR)`` reference alone is not)."""
+    return (type(value) is str and type(key) is str and _is_credential_name(key)
+            and bool(_REFERENCE.sub("", value).strip()))
+
+
+def suspect(leaves: Leaves) -> bool:
+    """Whether some of a document's ``leaves`` may be a credential; ``problems`` of the document finds nothing
+    otherwise (it reports a subset of these)."""
+    return any(kind_of(key) for key in leaves.keys) or any(
+        _named(key, text) or ((above, key) not in _EXEMPT_FIELDS and kind_of(text))
+        for above, key, text in leaves.texts
+    )
+
+
 def secrets_in(data: Any) -> set[str]:
     """The credential strings of ``data``, to redact from any other message about the same document."""
-    found: set[str] = set()
-    if isinstance(data, dict):
-        for key, value in data.items():
-            found |= secrets_in(key) | secrets_in(value)
-    elif isinstance(data, list):
-        for item in data:
-            found |= secrets_in(item)
-    elif isinstance(data, str) and len(data) >= 6 and kind_of(data):
-        found.add(data)
-    return found
+    return {text for text in Leaves.of(data).strings() if len(text) >= 6 and kind_of(text)}

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from generator.spec.common import CpuQuantity, MemoryQuantity, Model, cpu_millicores, memory_bytes
+from generator.spec.common import CpuQuantity, MemoryQuantity, Model, validated_cpu_millicores, validated_memory_bytes
 
 
 class Image(Model):
@@ -65,9 +65,9 @@ class Resources(Model):
 
     @model_validator(mode="after")
     def _requests_within_limits(self) -> "Resources":
-        if cpu_millicores(self.requests.cpu) > cpu_millicores(self.limits.cpu):
+        if validated_cpu_millicores(self.requests.cpu) > validated_cpu_millicores(self.limits.cpu):
             raise ValueError(f"requests.cpu {self.requests.cpu} exceeds limits.cpu {self.limits.cpu}")
-        if memory_bytes(self.requests.memory) > memory_bytes(self.limits.memory):
+        if validated_memory_bytes(self.requests.memory) > validated_memory_bytes(self.limits.memory):
             raise ValueError(f"requests.memory {self.requests.memory} exceeds limits.memory {self.limits.memory}")
         return self
 

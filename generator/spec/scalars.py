@@ -11,13 +11,17 @@ models see it: what the Kubernetes API server and the generated trees cannot tak
   paragraph separators, bidirectional overrides and noncharacters (U+FFFE, U+FFFF...): YAML readers and
   writers disagree on them (Kustomize drops or folds some), and they hide text from a reviewer.
 
-Pure function of plain data; ``generator.load`` adds the file and line.
+Pure functions of plain data: ``problems`` walks the document path by path, ``suspect`` tells from its
+``Leaves`` (one walk without paths) whether that walk can find anything. ``generator.load`` adds the file
+and line.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from generator.spec.leaves import Leaves
 
 INT32_MAX = 2**31 - 1
 
@@ -45,21 +49,44 @@ def problems(data: Any) -> list[Problem]:
             for key, item in value.items():
                 where = path + (key,)
                 if type(key) is str:
-                    if key[:1] == "$":
-                        found.append((where, "keys starting with '$' are patch directives in Kustomize; rename the key"))
-                    bad = _BAD_CHARS.search(key)
-                    if bad:
-                        found.append((where, f"the key holds the control or invisible character {_describe(bad.group())}"))
+                    found += [(where, message) for message in _key(key)]
                 stack.append((where, item))
         elif kind is list:
             stack.extend((path + (i,), item) for i, item in enumerate(value))
-        elif kind is str:
-            bad = _BAD_CHARS.search(value)
-            if bad:
-                found.append((path, f"the value holds the control or invisible character {_describe(bad.group())}: remove it"))
-        elif kind is int:
-            if abs(value) > INT32_MAX:
-                found.append((path, f"{value} is out of range: Kubernetes integers are at most {INT32_MAX} (int32)"))
-        elif kind is float and (value != value or value in (float("inf"), float("-inf"))):
-            found.append((path, "not a finite number"))
+        else:
+            message = _scalar(value)
+            if message:
+                found.append((path, message))
     return found
+
+
+def suspect(leaves: Leaves) -> bool:
+    """Whether some of a document's ``leaves`` breaks a rule; ``problems`` of the document is empty otherwise."""
+    return (any(_key(key) for key in leaves.keys) or any(_scalar(text) for _, _, text in leaves.texts)
+            or any(_scalar(number) for number in leaves.numbers))
+
+
+def _key(key: str) -> list[str]:
+    """What is wrong with a mapping key."""
+    found = []
+    if key[:1] == "$":
+        found.append("keys starting with '$' are patch directives in Kustomize; rename the key")
+    bad = _BAD_CHARS.search(key)
+    if bad:
+        found.append(f"the key holds the control or invisible character {_describe(bad.group())}")
+    return found
+
+
+def _scalar(value: Any) -> str | None:
+    """What is wrong with a value that is not a mapping or a list, if anything."""
+    kind = type(value)
+    if kind is str:
+        bad = _BAD_CHARS.search(value)
+        if bad:
+            return f"the value holds the control or invisible character {_describe(bad.group())}: remove it"
+    elif kind is int:
+        if abs(value) > INT32_MAX:
+            return f"{value} is out of range: Kubernetes integers are at most {INT32_MAX} (int32)"
+    elif kind is float and (value != value or value in (float("inf"), float("-inf"))):
+        return "not a finite number"
+    return None

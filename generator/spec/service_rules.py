@@ -19,6 +19,21 @@ LIVENESS_CHECK = "CKV_K8S_8"
 READINESS_CHECK = "CKV_K8S_9"
 
 
+class ServiceProblems:
+    """``service_problems`` of each (name, service model), worked out once: the environments and clusters of
+    one load share the models of the services they do not change (``generator.spec.validator``). Each
+    model is kept with its problems, so its identity is not reused."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[str, int], tuple[Service, list[Problem]]] = {}
+
+    def __call__(self, name: str, svc: Service) -> list[Problem]:
+        entry = self._found.get((name, id(svc)))
+        if entry is None or entry[0] is not svc:
+            entry = self._found[(name, id(svc))] = (svc, list(service_problems(name, svc)))
+        return entry[1]
+
+
 def service_problems(name: str, svc: Service) -> Iterator[Problem]:
     base = ("services", name)
     for rule in (_kind, _probes, _ports, _volumes, _env, _policy):

@@ -6,8 +6,10 @@ templates generated from the builders.
 Nothing here mirrors a builder. For each environment the builders run a second time, over a traced copy of
 the spec (``trace``): the objects they return say which of their fields are spec values passed through
 and which were computed. ``templates`` writes each object as a template that reads the former from the
-values and keeps the latter literal. ``placement`` decides which texts are shared templates and which are an
-environment's own (``templates/<env>/``), so that a change to one environment changes only its own files.
+values and keeps the latter literal. An environment whose spec makes the builders take the same steps as an
+earlier one's (``trace.same_build``) takes its templates without a build of its own. ``placement`` decides
+which texts are shared templates and which are an environment's own (``templates/<env>/``), so that a
+change to one environment changes only its own files.
 The guard template fails ``helm template`` when the values ask for something the templates cannot give
 (see ``templates.expectations``).
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any, Sequence
 from importlib import resources
 
 import jinja2
@@ -28,7 +31,7 @@ from generator.built import BuiltRoot
 from generator.emit.helm import values as helm_values
 from generator.emit.helm.placement import place
 from generator.emit.helm.templates import EnvironmentTemplates, environment_templates, expectations, go_string
-from generator.emit.helm.trace import Recorder, traced_copy
+from generator.emit.helm.trace import Recorder, same_build, traced_copy
 from generator.fileset import header
 from generator.layout import CHART_GUARD, CHART_SHARED_TEMPLATES, CHARTS, chart_environment_paths
 from generator.spec import Environment
@@ -52,14 +55,17 @@ def emit(built: BuiltRoot) -> dict[str, str]:
         f"{base}/templates/_helpers.tpl": header(_SPECS) + _helpers(),
     }
     texts: dict[str, dict[str, str]] = {}
-    expected: dict[str, dict] = {}
+    expected: dict[str, str] = {}  # as JSON, so that the values it holds need not be kept
+    builds: list[TracedEnvironment] = []  # one per distinct build, for the environments after it to reuse
     for env in built.environments:
-        traced = trace_environment(env.name, env.spec, unit=env.unit)
+        traced = trace_environment(env.name, env.spec, unit=env.unit, earlier=builds)
+        if all(traced.recorder is not other.recorder for other in builds):
+            builds.append(traced)
         files[f"{base}/values-{env.unit}.yaml"] = header(env.source) + yamlio.dump(traced.values)
         for (kind, object_name), text in traced.templates.texts.items():
             texts.setdefault(f"{kind.lower()}-{object_name}.yaml", {})[env.unit] = text
         spec_values = {k: v for k, v in traced.values.items() if k != helm_values.ENVIRONMENT_KEY}
-        expected[env.unit] = expectations(spec_values, traced.templates.free, traced.recorder)
+        expected[env.unit] = _json(expectations(spec_values, traced.templates.free, traced.recorder))
     placement = place(texts, [env.unit for env in built.latest_first()])
     files[f"{base}/{CHART_GUARD}"] = header(_SPECS) + _guard(names)
     for file_name, text in placement.shared.items():
@@ -75,20 +81,34 @@ def emit(built: BuiltRoot) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class TracedEnvironment:
-    """One environment as the chart sees it: its values, its templates, and how the builders used them."""
+    """One environment as the chart sees it: its values, the spec they are written from (``chart_spec``), its
+    templates, and how the builders used the spec."""
 
     values: dict
+    spec: Environment
     templates: EnvironmentTemplates
     recorder: Recorder
 
 
-def trace_environment(env_name: str, spec: Environment, *, unit: str | None = None) -> TracedEnvironment:
+def trace_environment(
+    env_name: str, spec: Environment, *, unit: str | None = None, earlier: Sequence[TracedEnvironment] = ()
+) -> TracedEnvironment:
     """Build the environment's objects again over its traced spec and write them as templates; ``unit``
-    names the tree in the chart (one cluster of an environment on several), the environment by default."""
+    names the tree in the chart (one cluster of an environment on several), the environment by default.
+
+    When the builders would take the same steps over this spec as over an ``earlier`` one's (``same_build``:
+    a staging and a uat that differ in free values, the clusters of a fleet), its templates and uses are
+    that environment's, without building again."""
     values = helm_values.values(unit or env_name, spec)
+    chart = helm_values.chart_spec(spec)
+    for other in earlier:
+        if same_build(other.spec, other.values, chart, values, other.recorder):
+            templates = other.templates.under(values)
+            if templates is not None:
+                return TracedEnvironment(values, chart, templates, other.recorder)
     recorder = Recorder()
-    traced = traced_copy(helm_values.chart_spec(spec), values, (), recorder)
-    return TracedEnvironment(values, environment_templates(build_environment(env_name, traced), recorder), recorder)
+    objects = build_environment(env_name, traced_copy(chart, values, (), recorder))
+    return TracedEnvironment(values, chart, environment_templates(objects, recorder), recorder)
 
 
 def _shared(file_name: str, text: str) -> str:
@@ -119,14 +139,18 @@ def _guard(names: list[str]) -> str:
     )
 
 
-def _expected(env_name: str, expected: dict, skipped: list[str]) -> str:
-    """The environment's expectations of its values and the shared templates it skips, as JSON in two
-    defines (no '{{' inside, for Go templates)."""
+def _expected(env_name: str, expected: str, skipped: list[str]) -> str:
+    """The environment's expectations of its values (``_json``) and the shared templates it skips, as JSON
+    in two defines."""
     blocks = []
-    for kind, data in (("expected", expected), ("skipped", skipped)):
-        text = json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True).replace("{{", "{\\u007b")
+    for kind, text in (("expected", expected), ("skipped", _json(skipped))):
         blocks.append(f'{{{{- define "gitops.{kind}.{env_name}" -}}}}\n{text}\n{{{{- end }}}}\n')
     return "".join(blocks)
+
+
+def _json(data: Any) -> str:
+    """Compact, sorted JSON with no '{{' inside (for Go templates)."""
+    return json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True).replace("{{", "{\\u007b")
 
 
 def _helpers() -> str:

@@ -22,19 +22,33 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator import yamlio
-from generator.emit.helm.trace import Concat, Constraint, Derived, Path, Recorder, Traced, plain
+from generator.emit.helm.trace import (
+    Concat, Constraint, Derived, Path, Recorder, Traced, TracedFloat, TracedInt, TracedStr, at, evaluated, plain,
+)
 
 _HELM_FUNCTIONS = {"sha256-json": "toJson | sha256sum"}
+_LEAVES = (TracedStr, TracedInt, TracedFloat)
 _SYMBOLS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 _NEGATION = {"eq": "ne", "ne": "eq", "lt": "ge", "le": "gt", "gt": "le", "ge": "lt"}
 
 
 @dataclass(frozen=True)
 class EnvironmentTemplates:
-    """One environment's templates by object (kind, name), and the values paths they read."""
+    """One environment's templates by object (kind, name), the values paths they read, and each object's
+    kind and name as the builders returned them (traced, when a name is a spec value)."""
 
     texts: dict[tuple[str, str], str]
     free: frozenset[Path]
+    names: tuple[tuple[str, Any], ...]
+
+    def under(self, values: dict) -> "EnvironmentTemplates | None":
+        """The same templates for an environment whose builders took the same steps over other ``values``
+        (``trace.same_build``): only the object names that are values change. None when a name is not a
+        value or a ``+`` of values and literals."""
+        names = [(kind, evaluated(name, values)) for kind, name in self.names]
+        if any(name is None for _, name in names):
+            return None
+        return EnvironmentTemplates(dict(zip(names, self.texts.values())), self.free, self.names)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -123,8 +137,14 @@ class _Writer:
 class _References(yamlio.Special):
     """Traced values as references to the values, strings holding '{{' as Go literals (as ``_tokenized``)."""
 
+    leaves = frozenset(_LEAVES)
+
     def __init__(self, writer: _Writer) -> None:
         self.writer = writer
+
+    def leaf(self, value: Any) -> str:
+        self.writer.read.add(value.path)
+        return _reference(value.path)
 
     def text(self, value: Any) -> str | None:
         expression = self.writer.expression(value)
@@ -134,34 +154,51 @@ class _References(yamlio.Special):
         return '{{ include "gitops.json" ' + go_string(text) + " }}"
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _reference(path: Path) -> str:
+    """The template text of the traced leaf at ``path``: ``_Writer.expression`` of it, included as JSON."""
+    return '{{ include "gitops.json" ' + values_path(path) + " }}"
+
+
 def environment_templates(objects: list[dict], recorder: Recorder) -> EnvironmentTemplates:
     """The template text of every traced object of one environment."""
     writer = _Writer()
-    texts = {(o["kind"], plain(o["metadata"]["name"])): writer.text(o) for o in objects}
-    return EnvironmentTemplates(texts=texts, free=frozenset(writer.read - recorder.pinned))
+    texts: dict[tuple[str, str], str] = {}
+    names: dict[tuple[str, str], Any] = {}
+    for o in objects:
+        key = (o["kind"], plain(o["metadata"]["name"]))
+        texts[key] = writer.text(o)
+        names.setdefault(key, o["metadata"]["name"])
+    return EnvironmentTemplates(texts, frozenset(writer.read - recorder.pinned),
+                                tuple((kind, name) for (kind, _), name in names.items()))
 
 
 def expectations(values: dict, free: frozenset[Path], recorder: Recorder) -> dict:
     """What the chart's guard checks of the values of this environment (see the module docstring)."""
-    return {"values": _shape(values, (), free), "constraints": _constraints(values, free, recorder.constraints)}
+    return {"values": _shape(values, _tree(free)), "constraints": _constraints(values, free, recorder.constraints)}
 
 
-def _shape(node: Any, path: Path, free: frozenset[Path]) -> dict:
-    if isinstance(node, dict):
-        children = {k: _shape(v, (*path, k), free) for k, v in node.items()}
-        return {"v": node} if all("v" in c for c in children.values()) else {"m": children}
-    if isinstance(node, list):
-        children = [_shape(v, (*path, i), free) for i, v in enumerate(node)]
-        return {"v": node} if all("v" in c for c in children) else {"l": children}
-    if path in free:
+def _tree(paths: frozenset[Path]) -> dict:
+    """The paths as nested dicts, each path ending in None."""
+    tree: dict = {}
+    for path in paths:
+        node = tree
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = None
+    return tree
+
+
+def _shape(node: Any, free: dict | None) -> dict:
+    """``node`` with the free leaves (``free``: those under it, as a ``_tree``; None: ``node`` is one) as
+    their type, any part without a free leaf as its value."""
+    if free is None:
         return {"t": "string" if isinstance(node, str) else "number"}
-    return {"v": node}
-
-
-def _at(values: dict, path: Path) -> Any:
-    for part in path:
-        values = values[part]
-    return values
+    if not free:
+        return {"v": node}
+    if isinstance(node, dict):
+        return {"m": {k: _shape(v, free[k]) if k in free else {"v": v} for k, v in node.items()}}
+    return {"l": [_shape(v, free[i]) if i in free else {"v": v} for i, v in enumerate(node)]}
 
 
 def _constraints(values: dict, free: frozenset[Path], found: set[Constraint]) -> list[dict]:
@@ -172,7 +209,7 @@ def _constraints(values: dict, free: frozenset[Path], found: set[Constraint]) ->
         right = c.right
         right_free = c.right_is_path and c.right in free
         if c.right_is_path and not right_free:
-            right = _at(values, c.right)
+            right = at(values, c.right)
         op = c.op if c.want else _NEGATION[c.op]
         says = f"must be {_SYMBOLS[op]} " + (dotted(right) if right_free else repr(right))
         check = {"name": dotted(c.left), "left": list(c.left), "op": op, "right": list(right) if right_free else right,

@@ -17,6 +17,10 @@ The builders must not be fooled, so a traced leaf records how it was used:
 ``repository + ":" + tag`` still follows both values. A mapping of leaves is a ``TracedDict``, so a builder
 can hand it to a function Helm can compute as well (``Derived``, e.g. the config checksum).
 
+The same record says when a second traced build would repeat a first (``same_build``): when two specs
+differ only in leaves that were neither pinned nor compared the other way, the builders take the same
+steps, so a staging and a uat, or the clusters of a fleet, share one build.
+
 Pure: nothing here reads or writes files; one ``Recorder`` per traced build collects the uses.
 """
 
@@ -228,6 +232,104 @@ OPS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+def at(values: Any, path: Path) -> Any:
+    """The value at ``path`` in the values."""
+    for part in path:
+        values = values[part]
+    return values
+
+
+def evaluated(value: Any, values: dict) -> str | None:
+    """A name the builders returned (a string, a traced leaf, or a ``Concat`` of both) as it is with other
+    ``values`` at the same paths; None for any other kind of value."""
+    if isinstance(value, Traced):
+        return str(at(values, value.path))
+    if isinstance(value, Concat):
+        parts = [evaluated(p, values) for p in value.parts]
+        return None if None in parts else "".join(parts)
+    return value if type(value) is str else None
+
+
+def same_build(earlier: Any, earlier_values: dict, later: Any, later_values: dict, recorder: Recorder) -> bool:
+    """Whether the builders, run over ``traced_copy(later, later_values)``, do exactly what ``recorder`` saw
+    them do over ``traced_copy(earlier, earlier_values)``: the two copies are the same but for the values of
+    traced leaves that were not pinned, and every comparison recorded still comes out the same with
+    ``later_values``. Every use of a traced leaf is recorded (see the module docstring), so the builders
+    then take the same steps and return the same objects but for those values, at the same paths: the same
+    templates. Neither copy is made."""
+    return _alike(earlier, earlier_values, later, later_values, (), recorder.pinned) and all(
+        bool(OPS[c.op](at(later_values, c.left), at(later_values, c.right) if c.right_is_path else c.right)) is c.want
+        for c in recorder.constraints
+    )
+
+
+def _alike(a: Any, sa: Any, b: Any, sb: Any, path: Path, pinned: set[Path]) -> bool:
+    """``same_build`` at one place, following ``copy_with_leaves`` into both values and their shadows."""
+    kind = type(a)
+    if kind is not type(b):
+        return False
+    if kind is str or kind is int or kind is float:
+        traced = type(sa) is kind and a == sa
+        if traced != (type(sb) is kind and b == sb):
+            return False
+        return (traced and path not in pinned) or _same(a, b)
+    if isinstance(a, BaseModel):
+        return _alike_model(a, sa, b, sb, path, pinned)
+    if isinstance(a, dict):
+        into = type(sa) is dict and list(sa) == list(a)
+        if list(a) != list(b) or into != (type(sb) is dict and list(sb) == list(b)):
+            return False
+        return all(_alike(v, sa[k], b[k], sb[k], (*path, k), pinned) for k, v in a.items()) if into else _identical(a, b)
+    if isinstance(a, (list, tuple)):
+        into = type(sa) is list and len(sa) == len(a)
+        if len(a) != len(b) or into != (type(sb) is list and len(sb) == len(b)):
+            return False
+        if not into:
+            return _identical(a, b)
+        return all(_alike(x, sx, y, sy, (*path, i), pinned) for i, (x, sx, y, sy) in enumerate(zip(a, sa, b, sb)))
+    return _same(a, b)
+
+
+def _alike_model(a: BaseModel, sa: Any, b: BaseModel, sb: Any, path: Path, pinned: set[Path]) -> bool:
+    into = type(sa) is dict
+    if into != (type(sb) is dict) or a.model_fields_set != b.model_fields_set:
+        return False
+    if not into:
+        return _identical(a, b)
+    for name, key in _field_keys(type(a)):
+        if (key in sa) != (key in sb):
+            return False
+        if key in sa:
+            if not _alike(getattr(a, name), sa[key], getattr(b, name), sb[key], (*path, key), pinned):
+                return False
+        elif not _identical(getattr(a, name), getattr(b, name)):
+            return False
+    return True
+
+
+def _identical(a: Any, b: Any) -> bool:
+    """Equal, of the same types all the way down (True and 1 are equal, yet a builder tells them apart)."""
+    if a is b:
+        return True
+    kind = type(a)
+    if kind is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_identical(v, b[k]) for k, v in a.items())
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(map(_identical, a, b))
+    if isinstance(a, BaseModel):
+        return a.model_fields_set == b.model_fields_set and all(
+            _identical(getattr(a, name), getattr(b, name)) for name, _ in _field_keys(kind)
+        )
+    return _same(a, b)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal and written the same (0.0 and -0.0 are equal)."""
+    return a == b and (type(a) is not float or repr(a) == repr(b))
+
+
 def traced_copy(value: Any, shadow: Any, path: Path, recorder: Recorder) -> Any:
     """A copy of the spec ``value`` whose leaves are traced wherever ``shadow``, the same value as it is
     written in the values file, holds them at the same place (parts the values write differently, like a
@@ -238,35 +340,43 @@ def traced_copy(value: Any, shadow: Any, path: Path, recorder: Recorder) -> Any:
 def copy_with_leaves(value: Any, shadow: Any, path: Path, make: Callable[[Any, Any, Path], Any]) -> Any:
     """A copy of the spec ``value`` with each scalar leaf that ``shadow`` (its values form) holds at the same
     place, with the same type, replaced by ``make(leaf, shadow_leaf, path)``; models are copied without
-    validation."""
+    validation, and a part in which nothing was replaced is the original itself."""
     kind = type(value)
     if kind is str or kind is int or kind is float:  # the common cases first, by exact type
         return make(value, shadow, path) if type(shadow) is kind else value
     if kind is dict:
         return _copy_dict(value, shadow, path, make)
     if kind is list or kind is tuple:
-        if not isinstance(shadow, list) or len(shadow) != len(value):
-            return value
-        return kind(copy_with_leaves(v, s, (*path, i), make) for i, (v, s) in enumerate(zip(value, shadow)))
+        return _copy_sequence(value, shadow, path, make)
     if isinstance(value, BaseModel):
-        if not isinstance(shadow, dict):
+        if type(shadow) is not dict:
             return value
         update = {}
         for name, key in _field_keys(type(value)):
             if key in shadow:
-                update[name] = copy_with_leaves(getattr(value, name), shadow[key], (*path, key), make)
-        return value.model_copy(update=update)
+                old = getattr(value, name)
+                new = copy_with_leaves(old, shadow[key], (*path, key), make)
+                if new is not old:
+                    update[name] = new
+        return _model_copy(value, update) if update else value
     if isinstance(value, dict):
         return _copy_dict(value, shadow, path, make)
     if isinstance(value, (list, tuple)):
-        if not isinstance(shadow, list) or len(shadow) != len(value):
-            return value
-        return type(value)(copy_with_leaves(v, s, (*path, i), make) for i, (v, s) in enumerate(zip(value, shadow)))
+        return _copy_sequence(value, shadow, path, make)
     return value
 
 
+def _copy_sequence(value: list | tuple, shadow: Any, path: Path, make: Callable[[Any, Any, Path], Any]) -> Any:
+    if type(shadow) is not list or len(shadow) != len(value):
+        return value
+    items = [copy_with_leaves(v, s, (*path, i), make) for i, (v, s) in enumerate(zip(value, shadow))]
+    if all(new is old for new, old in zip(items, value)):
+        return value
+    return items if type(value) is list else type(value)(items)
+
+
 def _copy_dict(value: dict, shadow: Any, path: Path, make: Callable[[Any, Any, Path], Any]) -> Any:
-    if not isinstance(shadow, dict) or list(shadow) != list(value):
+    if type(shadow) is not dict or list(shadow) != list(value):
         return value
     items = {k: copy_with_leaves(v, shadow[k], (*path, k), make) for k, v in value.items()}
     if all(isinstance(v, Traced) for v in items.values()):
@@ -274,6 +384,19 @@ def _copy_dict(value: dict, shadow: Any, path: Path, make: Callable[[Any, Any, P
         made.path = path
         return made
     return items
+
+
+def _model_copy(model: BaseModel, update: dict[str, Any]) -> BaseModel:
+    """``model.model_copy(update=update)`` for the spec's models (no extra fields, no private attributes),
+    without its generic copying."""
+    made = object.__new__(type(model))
+    fields = model.__dict__.copy()
+    fields.update(update)
+    object.__setattr__(made, "__dict__", fields)
+    object.__setattr__(made, "__pydantic_extra__", None)
+    object.__setattr__(made, "__pydantic_fields_set__", model.__pydantic_fields_set__ | update.keys())
+    object.__setattr__(made, "__pydantic_private__", None)
+    return made
 
 
 @functools.lru_cache(maxsize=None)
