@@ -8,6 +8,9 @@ tests must stay green. They use the fixture roots here instead; the repository's
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import pickle
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +26,6 @@ SECURENEXUS = FIXTURES / "securenexus"
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "starts_first: runs for tens of seconds; collected first (see below)")
-    # pytest-xdist registers it too; here for runs without the plugin (-p no:xdist)
-    config.addinivalue_line("markers", "xdist_group(name): tests that run in one pytest-xdist worker (render_group)")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -98,40 +99,50 @@ def copy_rendered(root: Path, target: Path) -> Path:
     return target
 
 
+def _digest(files: dict[str, bytes]) -> str:
+    return hashlib.sha256(pickle.dumps(sorted(files.items()))).hexdigest()
+
+
 class SharedRenders:
-    """Renders made once per test process and read by many tests: ``renders(specs)`` is ``render_copy(specs,
-    ...)`` the first time and the same (root, result) after; ``key`` names a render whose specs a test writes
-    itself (a variant). Tests only read these roots (a test that writes copies one first, ``copy_rendered``);
-    ``changed()`` names every shared root whose files differ from what its render wrote."""
+    """Renders shared by every test of the session, in every pytest-xdist worker: ``renders(specs)`` is
+    ``render_copy(specs, ...)`` the first time the session sees those specs (the content of specs/environments/:
+    a render reads nothing else) and the same rendered root and result after, in whichever worker. Tests only
+    read these roots (a test that writes copies one first, ``copy_rendered``); ``changed()`` names every
+    shared root this process used whose files differ from what its render wrote."""
 
-    def __init__(self, factory: pytest.TempPathFactory):
-        self._factory = factory
-        self._renders: dict[object, tuple[Path, pipeline.Result]] = {}
-        self._trees: dict[object, dict[str, bytes]] = {}
+    def __init__(self, folder: Path):
+        self._folder = folder
+        self._used: dict[str, tuple[Path, pipeline.Result]] = {}
 
-    def __call__(self, specs: Path, key: object = None) -> tuple[Path, pipeline.Result]:
-        key = specs if key is None else key
-        if key not in self._renders:
-            root, result = render_copy(specs, self._factory.mktemp("shared-render") / "root")
-            self._renders[key] = root, result
-            self._trees[key] = tree(root)
-        return self._renders[key]
+    def __call__(self, specs: Path) -> tuple[Path, pipeline.Result]:
+        key = _digest(tree(specs / "environments"))[:24]
+        if key not in self._used:
+            entry = self._folder / key
+            with open(self._folder / f"{key}.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # one worker renders, the others wait for it
+                if not (entry / "rendered.digest").is_file():
+                    shutil.rmtree(entry, ignore_errors=True)  # what an interrupted render left
+                    root, result = render_copy(specs, entry / "root")
+                    (entry / "result.pickle").write_bytes(pickle.dumps(result))
+                    (entry / "rendered.digest").write_text(_digest(tree(root)), encoding="utf-8")
+            self._used[key] = entry / "root", pickle.loads((entry / "result.pickle").read_bytes())
+        return self._used[key]
 
     def changed(self) -> list[str]:
-        return [f"{root} ({key})" for key, (root, _) in self._renders.items() if tree(root) != self._trees[key]]
+        return [str(root) for key, (root, _) in self._used.items()
+                if _digest(tree(root)) != (self._folder / key / "rendered.digest").read_text(encoding="utf-8")]
 
 
 @pytest.fixture(scope="session")
-def shared_renders(tmp_path_factory):
-    """One render of each spec root per test process (pytest-xdist worker), shared by the tests that only read
-    it; at the end of the session every shared root must still hold exactly what its render wrote."""
-    renders = SharedRenders(tmp_path_factory)
+def shared_renders(request, tmp_path_factory):
+    """One render of each spec root for the whole session (the xdist workers share a temporary folder), for the
+    tests that only read it; at the end every shared root must still hold exactly what its render wrote."""
+    base = tmp_path_factory.getbasetemp()
+    # an xdist worker's basetemp is a folder of its session's (workerinput: not PYTEST_XDIST_WORKER, which a
+    # pytest run started by a test, as in test_repository_checks, inherits from its worker)
+    folder = (base.parent if hasattr(request.config, "workerinput") else base) / "shared-renders"
+    folder.mkdir(exist_ok=True)
+    renders = SharedRenders(folder)
     yield renders
     changed = renders.changed()
     assert not changed, f"a test wrote into a shared render (copy it with copy_rendered first): {changed}"
-
-
-def render_group(name: str):
-    """The pytest-xdist group (make test runs --dist loadgroup) of the tests that share one render: they run
-    in the same worker, so the render is made once."""
-    return pytest.mark.xdist_group(f"render-{name}")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_root, spec_roots
+from conftest import spec_roots
 from generator import pipeline, yamlio
 from generator.argocd.fleet import ROLE_LABEL, rendered_application
 from generator.builders import safety
@@ -179,8 +179,8 @@ def test_the_app_of_apps_syncs_the_applicationset_and_no_appproject(tmp_path):
 
 
 @pytest.mark.parametrize("spec_root", spec_roots(), ids=lambda p: p.name)
-def test_every_root_keeps_its_namespaces_and_volumes(spec_root, tmp_path):
-    result = pipeline.render(copy_root(spec_root, tmp_path / "root"))
+def test_every_root_keeps_its_namespaces_and_volumes(spec_root, shared_renders):
+    _, result = shared_renders(spec_root)
     objects = [o for env in result.built.environments for o in env.objects]
     protected = [o for o in objects if o["kind"] in safety.PROTECTED_KINDS]
     protected += [claim for o in objects if o["kind"] == "StatefulSet" for claim in o["spec"].get("volumeClaimTemplates", [])]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, reject, settings
 
-from conftest import REPO, copy_rendered, render_group, root_id, spec_roots
+from conftest import REPO, copy_rendered, root_id, spec_roots
 from generator import pipeline, toolchain, yamlio
 from generator.builders import build_environment
 from generator.emit import helm
@@ -28,12 +28,10 @@ from generator.load import load_root
 from helm_support import assert_equivalent, changed_fields, chart_dir, differences, helm_objects, keyed, render_into
 from spec_strategies import HOSTILE, environment_specs
 
-ROOTS = [pytest.param(r, id=root_id(r), marks=render_group(root_id(r))) for r in spec_roots()]
+ROOTS = [pytest.param(r, id=root_id(r)) for r in spec_roots()]
 ENGINES = toolchain.ENGINES
 FIXTURE = Path(__file__).parent / "fixtures" / "helm" / "dev.yaml"
 TEMPLATES = REPO / "generator" / "emit" / "helm" / "chart"
-# the tests that read the render of the fixture spec (tests/fixtures/helm/dev.yaml) share it (``_fixture``)
-FIXTURE_GROUP = render_group("helm-fixture")
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -65,7 +63,6 @@ def test_helm_template_equals_rendered(specs, engine, shared_renders):
     assert_equivalent(root, chart_dir(root, result), [env.unit for env in result.built.environments], engine)
 
 
-@FIXTURE_GROUP
 def test_every_chart_file_is_generated(shared_renders, tmp_path):
     root, result = _fixture(shared_renders, tmp_path)
     chart = chart_dir(root, result)
@@ -85,7 +82,7 @@ def _fixture_root(tmp_path: Path, spec: dict | None = None) -> Path:
 
 def _fixture(shared_renders, tmp_path: Path) -> tuple[Path, pipeline.Result]:
     """The rendered fixture spec, shared by the tests that only read it (``copy_rendered`` before writing)."""
-    return shared_renders(_fixture_root(tmp_path), key="helm-fixture")
+    return shared_renders(_fixture_root(tmp_path))
 
 
 def _base() -> dict:
@@ -220,14 +217,10 @@ VARIANTS = [
 ]
 
 
-# both engines read one render of each variant
-VARIANTS = [pytest.param(*v.values, id=v.id, marks=[*v.marks, render_group(f"helm-variant-{v.id}")]) for v in VARIANTS]
-
-
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("change", VARIANTS)
 def test_variants_render_identically(change, engine, shared_renders, tmp_path):
-    root, result = shared_renders(_fixture_root(tmp_path, _variant(change)), key=("helm-variant", change))
+    root, result = shared_renders(_fixture_root(tmp_path, _variant(change)))  # one render for both engines
     assert_equivalent(root, chart_dir(root, result), ["dev"], engine)
 
 
@@ -285,7 +278,6 @@ def _values(chart: Path) -> dict:
     return yamlio.load((chart / "values-dev.yaml").read_text(encoding="utf-8"))
 
 
-@FIXTURE_GROUP
 @pytest.mark.parametrize(("expression", "change", "fields"), PASS_THROUGH)
 def test_set_drives_exactly_the_dependent_fields(expression, change, fields, shared_renders, tmp_path):
     root, result = _fixture(shared_renders, tmp_path)
@@ -320,7 +312,6 @@ STRUCTURAL = [
 ]
 
 
-@FIXTURE_GROUP
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize(("change", "named"), STRUCTURAL)
 def test_structural_change_fails_naming_the_key(change, named, engine, shared_renders, tmp_path):
@@ -337,7 +328,6 @@ def test_structural_change_fails_naming_the_key(change, named, engine, shared_re
     assert "run `gitops-gen render`" in message
 
 
-@FIXTURE_GROUP
 def test_set_of_a_structural_value_fails_with_the_cli(shared_renders, tmp_path):
     root, result = _fixture(shared_renders, tmp_path)
     chart = chart_dir(root, result)
@@ -345,7 +335,6 @@ def test_set_of_a_structural_value_fails_with_the_cli(shared_renders, tmp_path):
         toolchain.helm_template(chart, chart / "values-dev.yaml", chart.name, set_values=("services.web.port=6000",))
 
 
-@FIXTURE_GROUP
 def test_unknown_environment_is_refused(shared_renders, tmp_path):
     root, result = _fixture(shared_renders, tmp_path)
     chart = chart_dir(root, result)
@@ -353,7 +342,6 @@ def test_unknown_environment_is_refused(shared_renders, tmp_path):
         toolchain.helm_template(chart, chart / "values-dev.yaml", chart.name, set_values=("environment=qa",))
 
 
-@FIXTURE_GROUP
 @pytest.mark.parametrize(
     ("change", "named"),
     [
@@ -386,7 +374,6 @@ def test_schema_rejects_bad_values_naming_the_key(change, named, shared_renders,
             toolchain.helm_template(chart, chart / "values-dev.yaml", chart.name, engine=engine)
 
 
-@FIXTURE_GROUP
 def test_schema_is_the_spec_schema(shared_renders, tmp_path):
     root, result = _fixture(shared_renders, tmp_path)
     schema = json.loads((chart_dir(root, result) / "values.schema.json").read_text(encoding="utf-8"))
@@ -396,7 +383,6 @@ def test_schema_is_the_spec_schema(shared_renders, tmp_path):
     assert schema["properties"][ENVIRONMENT_KEY]["enum"] == ["dev"]
 
 
-@FIXTURE_GROUP
 @pytest.mark.parametrize("name", ["values-dev.yaml", "values.schema.json", "templates/shared/deployment-web.yaml",
                                   "templates/_helpers.tpl", "templates/environments/dev/_expected.tpl",
                                   "templates/guard/runs/first/check.yaml"])
@@ -442,7 +428,7 @@ def _at(values, path):
     return values
 
 
-@pytest.mark.parametrize("specs", [pytest.param(None, id="fixture", marks=FIXTURE_GROUP), *ROOTS])
+@pytest.mark.parametrize("specs", [pytest.param(None, id="fixture"), *ROOTS])
 def test_every_free_value_flows_into_the_objects_as_the_builders_use_it(specs, shared_renders, tmp_path):
     root, result = shared_renders(specs) if specs else _fixture(shared_renders, tmp_path)
     chart = chart_dir(root, result)

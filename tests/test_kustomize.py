@@ -14,17 +14,16 @@ from typing import Callable
 
 import pytest
 
-from conftest import REPO, SECURENEXUS, copy_root, render_group, tree
+from conftest import REPO, SECURENEXUS, copy_root, tree
 from generator import yamlio
 from kustomize_equivalence import environments, overlay_difference, root_id, spec_roots
 
-CASES = [pytest.param(r, env, id=f"{root_id(r)}-{env}", marks=render_group(root_id(r)))
-         for r in spec_roots() for env in environments(r)]
+CASES = [pytest.param(r, env, id=f"{root_id(r)}-{env}") for r in spec_roots() for env in environments(r)]
 
 
 @pytest.fixture
 def rendered_roots(shared_renders) -> dict[Path, Path]:
-    """Each fixture spec root, copied and rendered into a temporary folder (once per test process)."""
+    """Each fixture spec root, copied and rendered into a temporary folder (once per session)."""
     return {r: shared_renders(r)[0] for r in spec_roots()}
 
 
@@ -117,20 +116,19 @@ def _write_variant(root: Path, edit: Callable[[dict], None]) -> None:
 
 
 def _variant_root(shared_renders, tmp_path: Path, edit: Callable[[dict], None]) -> Path:
-    """The rendered variant, one render per test process (both tests below only read it)."""
+    """The rendered variant, one render per session (both tests below only read it)."""
     specs = copy_root(SECURENEXUS, tmp_path / f"specs-{edit.__name__}")
     _write_variant(specs, edit)
-    return shared_renders(specs, key=("kustomize-variant", edit.__name__))[0]
+    return shared_renders(specs)[0]
 
 
-@pytest.mark.parametrize("edit", [pytest.param(v, id=v.__name__, marks=render_group("kustomize-variants")) for v in VARIANTS])
+@pytest.mark.parametrize("edit", [pytest.param(v, id=v.__name__) for v in VARIANTS])
 def test_variant_overlays_build_to_rendered(shared_renders, tmp_path, edit):
     root = _variant_root(shared_renders, tmp_path, edit)
     differences = {env: overlay_difference(root, env) for env in environments(root)}
     assert differences == {env: None for env in differences}
 
 
-@render_group("kustomize-variants")
 def test_variants_exercise_what_they_claim(shared_renders, tmp_path):
     """The variants reach the overlay features they are meant to test (else the equivalence proves little)."""
     seen = {}

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import render_group, root_id, spec_roots
+from conftest import root_id, spec_roots
 from generator.emit import rendered
 from yaml_snapshot import YamlSnapshot
 
 CASES = [
-    pytest.param(root, env, id=f"{root_id(root)}-{env}", marks=render_group(root_id(root)))
+    pytest.param(root, env, id=f"{root_id(root)}-{env}")
     for root in spec_roots()
     for env in sorted(p.stem for p in (root / "environments").glob("*.yaml") if not p.name.startswith("_"))
 ]

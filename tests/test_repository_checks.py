@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REPO, SECURENEXUS, copy_root
-from generator import fileset, pipeline, toolchain, yamlio
+from conftest import FIXTURES, REPO, SECURENEXUS, copy_rendered
+from generator import toolchain, yamlio
 from generator.errors import ToolMissing
 from generator.load import load_root
 from generator.spec.checks import is_production
@@ -22,19 +22,14 @@ from generator.spec.editor_schema import MODELINE
 FAST = [f"--only={c}" for c in ("drift", "specs", "schemas", "kustomize", "helm", "argocd")]  # checkov: test_checkov
 
 
-def _render(root: Path) -> Path:
-    fileset.apply(root, fileset.plan(root, pipeline.render(root).files, pipeline.MANAGED))
-    return root
-
-
 @pytest.fixture
-def repository(tmp_path) -> Path:
-    """A rendered repository: the SecureNexus fixture at its root."""
-    return _render(copy_root(SECURENEXUS, tmp_path / "repo"))
+def repository(tmp_path, shared_renders) -> Path:
+    """A rendered repository: the SecureNexus fixture at its root (a copy of the session's render of it)."""
+    return copy_rendered(shared_renders(SECURENEXUS)[0], tmp_path / "repo")
 
 
-def test_a_rendered_repository_passes_every_check(repository, run_cli):
-    _render(copy_root(FIXTURES / "financehub", repository / "examples/financehub"))
+def test_a_rendered_repository_passes_every_check(repository, run_cli, shared_renders):
+    copy_rendered(shared_renders(FIXTURES / "financehub")[0], repository / "examples/financehub")
     outcome = run_cli("test", "--root", str(repository), *FAST)
     assert outcome.code == 0, outcome.out
     lines = outcome.out.splitlines()
@@ -90,15 +85,16 @@ def test_a_folder_without_specs_is_an_error(tmp_path, run_cli):
 
 # the modules that failed after such an edit when the generator was tested through the repository's specs
 GENERATOR_TESTS = ["test_render_snapshots.py", "test_capabilities.py", "test_review_diff.py", "test_reference.py", "test_helm.py"]
-# Each module runs in a pytest process of its own in the edited clone (and test_helm.py's two longest tests in
-# one each), so that pytest-xdist spreads the runs over the workers; together they run every test of the
-# modules, as one run of all of them did.
+# They run in four pytest processes in the edited clone, so that pytest-xdist spreads them over the workers:
+# test_helm.py's Hypothesis test, its variants table, the rest of test_helm.py, and the four other modules.
+# Together they run every test of the modules once, as one run of all of them did.
 APART = ["test_helm.py::test_generated_specs_render_identically", "test_helm.py::test_variants_render_identically"]
 GENERATOR_RUNS = [
-    *(pytest.param([f"tests/{test}"], id=test.replace("::", "-"), marks=pytest.mark.starts_first) for test in APART),
-    *(pytest.param([f"tests/{name}", *(f"--deselect=tests/{test}" for test in APART if test.startswith(f"{name}::"))],
-                   id=name, marks=pytest.mark.starts_first)
-      for name in GENERATOR_TESTS),
+    *(pytest.param([f"tests/{test}"], id=test.split("::")[1], marks=pytest.mark.starts_first) for test in APART),
+    pytest.param(["tests/test_helm.py", *(f"--deselect=tests/{test}" for test in APART)], id="test_helm.py-rest",
+                 marks=pytest.mark.starts_first),
+    pytest.param([f"tests/{name}" for name in GENERATOR_TESTS if name != "test_helm.py"], id="other-modules",
+                 marks=pytest.mark.starts_first),
 ]
 
 

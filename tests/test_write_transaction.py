@@ -42,13 +42,21 @@ def change_specs(root: Path) -> None:
     (root / "environments/qa.yaml").write_text((root / "environments/uat.yaml").read_text(), encoding="utf-8")
 
 
+_EXPECTED: dict[tuple, dict[str, bytes]] = {}
+
+
 def expected_outputs(root: Path, tmp_path: Path, run_cli) -> dict[str, bytes]:
-    fresh = tmp_path / "fresh"
-    (fresh / "environments").mkdir(parents=True)
-    for spec in (root / "environments").iterdir():
-        (fresh / "environments" / spec.name).write_bytes(spec.read_bytes())
-    assert run_cli("render", "--root", str(fresh)).code == 0
-    return outputs(fresh)
+    """What a render of the root's specs writes into a fresh folder (rendered once per test process for the
+    same specs: every test here that asks changes them the same way, with change_specs)."""
+    specs = tuple(sorted((spec.name, spec.read_bytes()) for spec in (root / "environments").iterdir()))
+    if specs not in _EXPECTED:
+        fresh = tmp_path / "fresh"
+        (fresh / "environments").mkdir(parents=True)
+        for name, data in specs:
+            (fresh / "environments" / name).write_bytes(data)
+        assert run_cli("render", "--root", str(fresh)).code == 0
+        _EXPECTED[specs] = outputs(fresh)
+    return _EXPECTED[specs]
 
 
 # --- failures and kills ------------------------------------------------------------------------------
