@@ -14,12 +14,13 @@ ROOT ?= .
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(RUNTIME): pyproject.toml | $(PY)
+# pip builds the compiled part of the emitter (generator/_yamlwalk.c) in place: an edit to it reinstalls.
+$(RUNTIME): pyproject.toml generator/_yamlwalk.c | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e .
 	touch $@
 
 # The test extra includes the runtime dependencies: one pip run installs both (and marks both installed).
-$(TESTDEPS): pyproject.toml | $(PY)
+$(TESTDEPS): pyproject.toml generator/_yamlwalk.c | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(RUNTIME) $@
 

@@ -278,13 +278,22 @@ def _sequence(items: list, indent: str, out: list[str], special: Special | None 
             _special_scalar(item, dash, indent, out, special)
 
 
+try:  # the same walk compiled (generator/_yamlwalk.c), when it is built; the tests compare the two
+    from generator import _yamlwalk
+except ImportError:  # pragma: no cover - a build without a C compiler
+    _walk = _mapping
+else:
+    _yamlwalk.configure(_KEYS, _STRS, _INTS, _key, _scalar, _special_scalar, _Fallback)
+    _walk = _yamlwalk.mapping
+
+
 def dump(obj: Any) -> str:
     """Serialize one document exactly as ``dump_with_pyyaml`` does, faster."""
     if not isinstance(obj, dict) or not obj:
         return dump_with_pyyaml(obj)
     out: list[str] = []
     try:
-        _mapping(obj, "", "", out)
+        _walk(obj, "", "", out, None)
     except _Fallback:
         return dump_with_pyyaml(obj)
     return "\n".join(out) + "\n"
@@ -298,7 +307,7 @@ def dump_special(obj: dict, special: Special) -> str | None:
         return None
     out: list[str] = []
     try:
-        _mapping(obj, "", "", out, special)
+        _walk(obj, "", "", out, special)
     except _Fallback:
         return None
     return "\n".join(out) + "\n"

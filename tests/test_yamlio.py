@@ -71,3 +71,98 @@ def test_fast_dump_is_byte_identical_on_every_committed_generated_file():
                 assert yamlio.dump(document) == yamlio.dump_with_pyyaml(document), path
                 checked += 1
     assert checked > 400
+
+
+# --- the compiled walk (generator/_yamlwalk.c) writes exactly what the Python walk writes ------------------
+
+def test_the_compiled_walk_is_built_and_used():
+    """make test builds it (pip install -e . compiles generator/_yamlwalk.c); without it yamlio falls back
+    to the Python walk, which the tests below also run."""
+    from generator import _yamlwalk
+
+    assert yamlio._walk is _yamlwalk.mapping
+
+
+def _lines(walk, document, special=None) -> list[str] | str:
+    """The lines a walk writes, or the name of what it raised (yamlio._Fallback: PyYAML's layout)."""
+    out: list[str] = []
+    try:
+        walk(document, "", "", out, special)
+    except Exception as err:  # noqa: BLE001 - the two walks must raise alike
+        return type(err).__name__
+    return out
+
+
+@pytest.mark.starts_first
+@settings(max_examples=1500, deadline=None)
+@given(documents)
+def test_compiled_walk_equals_the_python_walk(document):
+    assert _lines(yamlio._walk, document) == _lines(yamlio._mapping, document)
+
+
+class Ref(str):
+    """A leaf written as a reference (as the chart's traced values are)."""
+
+
+class Count(int):
+    """A scalar that is not plain data, written by ``Special.text`` or as its base type."""
+
+
+class Mapping(dict):
+    """A dict subclass that iterates as a dict: written as a mapping in ``dump_special``."""
+
+
+class Odd(dict):
+    """A dict subclass with its own iteration: a scalar to ``dump_special``."""
+
+    def __iter__(self):
+        return iter(sorted(super().keys()))
+
+
+class Written(yamlio.Special):
+    leaves = frozenset({Ref})
+
+    def leaf(self, value):
+        return "{{ ref " + str.__str__(value) + " }}"
+
+    def text(self, value):
+        return None if isinstance(value, Count) and value % 2 else f"<{type(value).__name__}>"
+
+    def braces(self, text):
+        return "{{ literal " + repr(text) + " }}"
+
+
+special_scalars = st.one_of(
+    nasty_scalars, st.text(max_size=6).map(Ref), st.integers(-5, 5).map(Count), st.just("a {{ b }}"),
+    st.just(Odd(a=1)), st.builds(object),
+)
+special_keys = st.one_of(keys, st.text(max_size=6).map(Ref), st.just("{{ k }}"), st.integers(0, 3))
+special_documents = st.dictionaries(
+    special_keys,
+    st.recursive(special_scalars, lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(special_keys, inner, max_size=4),
+        st.dictionaries(keys, inner, max_size=3).map(Mapping),
+    ), max_leaves=25),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(special_documents)
+def test_compiled_walk_equals_the_python_walk_on_special_values(document):
+    special = Written()
+    assert _lines(yamlio._walk, document, special) == _lines(yamlio._mapping, document, special)
+
+
+def test_the_special_cases_are_reached():
+    """Each kind of value the special walk tells apart, in one document, written alike by both walks."""
+    document = {"ref": Ref("a"), "count": Count(2), "odd": Count(3), "braces": "x {{ y }}", Ref("key"): 1,
+                "{{ k }}": "v", "mapping": Mapping(b=[Ref("c"), Mapping(), Mapping(d=1), "{{ e }}"]), "empty": Mapping()}
+    lines = _lines(yamlio._walk, document, Written())
+    assert lines == _lines(yamlio._mapping, document, Written())
+    assert lines == ["ref: {{ ref a }}", "count: <Count>", "odd: 3", "braces: {{ literal 'x {{ y }}' }}", "key: 1",
+                     "{{ literal '{{ k }}' }}: v", "mapping:", "  b:", "  - {{ ref c }}", "  - {}", "  - d: 1",
+                     "  - {{ literal '{{ e }}' }}", "empty: {}"]
+    odd = {"object": Odd(z=1)}  # a container that iterates its own way: PyYAML's layout
+    assert _lines(yamlio._walk, odd, Written()) == _lines(yamlio._mapping, odd, Written()) == "_Fallback"
