@@ -11,7 +11,7 @@ from typing import Any
 
 import jinja2
 
-from generator.spec import Environment
+from generator.spec.json_schema import environment_schema
 
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("generator", "templates"),
@@ -91,7 +91,7 @@ def _rows(model: dict) -> list[dict[str, Any]]:
 
 def spec_reference() -> str:
     """Markdown reference of every spec model, the environment first, then the others alphabetically."""
-    schema = Environment.model_json_schema(by_alias=True)
+    schema = environment_schema()
     models = [("Environment", schema)] + sorted(schema.get("$defs", {}).items())
     sections = [
         {"name": name, "anchor": _anchor(name), "doc": (model.get("description") or "").strip(), "rows": _rows(model)}

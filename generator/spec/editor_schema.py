@@ -8,11 +8,10 @@ what an earlier layer set), and ``extends`` is allowed. Unknown keys stay errors
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
-from generator.spec import Environment
+from generator.spec.json_schema import environment_schema
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 FILE_NAME = "environments.schema.json"
@@ -31,7 +30,7 @@ _DOC_KEYS = ("title", "description", "default", "examples", "x-default")
 
 def schema() -> dict[str, Any]:
     """The editor schema of spec files (environments and layers)."""
-    result = copy.deepcopy(Environment.model_json_schema(by_alias=True))
+    result = environment_schema()
     _names_or_mapping(result["$defs"]["SecretSource"]["properties"])
     _open_for_layers(result)
     result["properties"] = {"extends": _EXTENDS, **result["properties"]}

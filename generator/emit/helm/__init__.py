@@ -99,8 +99,8 @@ def trace_environment(
     When the builders would take the same steps over this spec as over an ``earlier`` one's (``same_build``:
     a staging and a uat that differ in free values, the clusters of a fleet), its templates and uses are
     that environment's, without building again."""
-    values = helm_values.values(unit or env_name, spec)
     chart = helm_values.chart_spec(spec)
+    values = helm_values.values(unit or env_name, chart)
     for other in earlier:
         if same_build(other.spec, other.values, chart, values, other.recorder):
             templates = other.templates.under(values)

@@ -20,11 +20,11 @@ The schema says both.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from generator.builders.guardrails import computed_quota
 from generator.spec import Environment
+from generator.spec.json_schema import environment_schema
 
 _ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 _FILE_NAME = r"^[-._a-zA-Z0-9]+$"
@@ -50,10 +50,10 @@ def chart_spec(spec: Environment) -> Environment:
     return spec.model_copy(update={"quota": spec.quota.model_copy(update=filled)}) if filled else spec
 
 
-def values(env_name: str, spec: Environment) -> dict[str, Any]:
+def values(env_name: str, chart: Environment) -> dict[str, Any]:
     """The values file of one environment: the environment's name, then its full spec with every default
-    filled in (``chart_spec``), keys lists kept in order."""
-    data = chart_spec(spec).model_dump(mode="json", by_alias=True, exclude_none=True)
+    filled in (``chart``: its ``chart_spec``), keys lists kept in order."""
+    data = chart.model_dump(mode="json", by_alias=True, exclude_none=True)
     for service in data["services"].values():
         for source in service.get("secrets", []):
             source["keys"] = [var if var == prop else {var: prop} for var, prop in source["keys"].items()]
@@ -79,7 +79,7 @@ def schema(environments: list[str]) -> dict[str, Any]:
       source has a ``mountPath``, environment variable names otherwise.
     - The quota amounts say that the generator writes the computed ones.
     """
-    result = copy.deepcopy(Environment.model_json_schema(by_alias=True))
+    result = environment_schema()
     _close_pattern_maps(result)
     result["properties"]["services"].pop("minProperties", None)
     source = result["$defs"]["SecretSource"]
