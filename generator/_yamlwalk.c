@@ -1,9 +1,10 @@
 /* The block walk of generator.yamlio (``_mapping`` and ``_sequence``), compiled.
  *
- * It is the Python walk line for line: the same tests in the same order, the same caches (yamlio's own
- * dicts, passed to configure()), and every case that is not the hot path handed back to the same Python
- * functions (``_key`` on a key the cache lacks, ``_scalar`` on a scalar it lacks or that spans lines,
- * ``_special_scalar`` on a value that is not plain data). So it writes what the Python walk writes, and
+ * It makes the Python walk's tests in the same order, with one function for a value of a mapping and of a
+ * sequence (``write_value``: the two differ only in the line's prefix and in where a nested value starts),
+ * reads the same caches (yamlio's own dicts, passed to configure()), and hands every case that is not the
+ * hot path back to the same Python functions (``_key`` on a key the cache lacks, ``_scalar`` on a scalar it
+ * lacks or that spans lines, ``_special_scalar`` on a value that is not plain data). So it writes what the Python walk writes, and
  * raises what it raises (yamlio's _Fallback). yamlio uses it when it is built and keeps its own walk
  * otherwise; the tests compare the two.
  */
@@ -13,7 +14,7 @@
 static PyObject *KEYS, *STRS, *INTS;                     /* yamlio._KEYS, _STRS, _INTS */
 static PyObject *KEY_FN, *SCALAR_FN, *SPECIAL_SCALAR_FN; /* yamlio._key, _scalar, _special_scalar */
 static PyObject *FALLBACK;                               /* yamlio._Fallback */
-static PyObject *S_INDENT, *S_COLON, *S_SPACE, *S_DASH, *S_BRACES, *S_EMPTY_MAP;
+static PyObject *S_INDENT, *S_COLON_SPACE, *S_DASH, *S_BRACES, *S_EMPTY_MAP;
 
 typedef struct {
     PyObject *special; /* NULL: plain data only (dump) */
@@ -48,11 +49,6 @@ static PyObject *concat(Py_ssize_t n, PyObject **parts) {
 static PyObject *concat2(PyObject *a, PyObject *b) {
     PyObject *parts[2] = {a, b};
     return concat(2, parts);
-}
-
-static PyObject *concat3(PyObject *a, PyObject *b, PyObject *c) {
-    PyObject *parts[3] = {a, b, c};
-    return concat(3, parts);
 }
 
 /* out.append(line), consuming the reference to line */
@@ -131,61 +127,60 @@ static int in_leaves(PyTypeObject *kind, const Special *sp) {
 static int walk_mapping(PyObject *value, PyObject *indent, PyObject *prefix, PyObject *out, const Special *sp);
 static int walk_sequence(PyObject *items, PyObject *indent, PyObject *out, const Special *sp);
 
-/* a non-empty value that is written below its key or dash: whether it is, and then its lines */
-static int nested(PyObject *v, int *truth) {
-    int t = PyObject_IsTrue(v);
-    if (t < 0) return -1;
-    *truth = t;
-    return 0;
+/* the line of a key whose value is written below it: its prefix ("key: ") without the space */
+static PyObject *key_line(PyObject *prefix) {
+    return PyUnicode_Substring(prefix, 0, PyUnicode_GET_LENGTH(prefix) - 1);
 }
 
-/* one entry of a mapping: head is the key's line up to its colon */
-static int mapping_value(PyObject *v, PyObject *head, PyObject *indent, PyObject *inner, PyObject *out,
-                         const Special *sp) {
+/* prefix and the text fn(value) returns, appended as one line */
+static int append_text(PyObject *out, PyObject *prefix, PyObject *fn, PyObject *value) {
+    PyObject *text = call_text(fn, value);
+    if (text == NULL) return -1;
+    PyObject *line = concat2(prefix, text);
+    Py_DECREF(text);
+    return append(out, line);
+}
+
+/* a non-empty mapping or list as a value: below its key (in_mapping) or from its dash on */
+static int nest(PyObject *v, int is_list, PyObject *prefix, int in_mapping, PyObject *indent, PyObject *inner,
+                PyObject *out, const Special *sp) {
+    if (!in_mapping) {
+        if (is_list) {
+            PyErr_SetNone(FALLBACK); /* a list in a list: PyYAML's layout */
+            return -1;
+        }
+        return walk_mapping(v, inner, prefix, out, sp);
+    }
+    if (append(out, key_line(prefix)) < 0) return -1;
+    return is_list ? walk_sequence(v, indent, out, sp) : walk_mapping(v, inner, inner, out, sp);
+}
+
+/* one value, of a mapping (in_mapping: prefix is "key: ") or of a sequence (prefix is "- "): its first line
+ * starts with prefix; the keys of a mapping below it start with inner */
+static int write_value(PyObject *v, PyObject *prefix, int in_mapping, PyObject *indent, PyObject *inner,
+                       PyObject *out, const Special *sp) {
     PyTypeObject *kind = Py_TYPE(v);
     int failed = 0;
     if (kind == &PyUnicode_Type) {
         if (sp->special != NULL) {
             int braces = has_braces(v);
             if (braces < 0) return -1;
-            if (braces) {
-                PyObject *text = call_text(sp->braces, v);
-                if (text == NULL) return -1;
-                PyObject *line = concat3(head, S_SPACE, text);
-                Py_DECREF(text);
-                return append(out, line);
-            }
+            if (braces) return append_text(out, prefix, sp->braces, v);
         }
         PyObject *line = single_line(v, &failed);
         if (failed) return -1;
-        if (line != NULL) return append(out, concat3(head, S_SPACE, line));
-        PyObject *start = concat2(head, S_SPACE);
-        if (start == NULL) return -1;
-        failed = call_scalar(v, start, indent, out);
-        Py_DECREF(start);
-        return failed;
+        if (line != NULL) return append(out, concat2(prefix, line));
+        return call_scalar(v, prefix, indent, out);
     }
-    if (kind == &PyDict_Type && PyDict_GET_SIZE(v) > 0) {
-        Py_INCREF(head);
-        if (append(out, head) < 0) return -1;
-        return walk_mapping(v, inner, inner, out, sp);
-    }
-    if (kind == &PyList_Type && PyList_GET_SIZE(v) > 0) {
-        Py_INCREF(head);
-        if (append(out, head) < 0) return -1;
-        return walk_sequence(v, indent, out, sp);
-    }
+    if (kind == &PyDict_Type && PyDict_GET_SIZE(v) > 0) return nest(v, 0, prefix, in_mapping, indent, inner, out, sp);
+    if (kind == &PyList_Type && PyList_GET_SIZE(v) > 0) return nest(v, 1, prefix, in_mapping, indent, inner, out, sp);
     if (is_plain_type(kind)) {
         if (kind == &PyLong_Type) {
             PyObject *text = int_text(v, &failed);
             if (failed) return -1;
-            if (text != NULL) return append(out, concat3(head, S_SPACE, text));
+            if (text != NULL) return append(out, concat2(prefix, text));
         }
-        PyObject *start = concat2(head, S_SPACE);
-        if (start == NULL) return -1;
-        failed = call_scalar(v, start, indent, out);
-        Py_DECREF(start);
-        return failed;
+        return call_scalar(v, prefix, indent, out);
     }
     if (sp->special == NULL) {
         PyErr_SetNone(FALLBACK); /* subclasses and other types: PyYAML decides */
@@ -193,32 +188,18 @@ static int mapping_value(PyObject *v, PyObject *head, PyObject *indent, PyObject
     }
     int leaf = in_leaves(kind, sp);
     if (leaf < 0) return -1;
-    if (leaf) {
-        PyObject *text = call_text(sp->leaf, v);
-        if (text == NULL) return -1;
-        PyObject *line = concat3(head, S_SPACE, text);
-        Py_DECREF(text);
-        return append(out, line);
-    }
+    if (leaf) return append_text(out, prefix, sp->leaf, v);
     if (dict_like(v)) {
-        int truth;
-        if (nested(v, &truth) < 0) return -1;
-        if (truth) {
-            Py_INCREF(head);
-            if (append(out, head) < 0) return -1;
-            return walk_mapping(v, inner, inner, out, sp);
-        }
-        return append(out, concat3(head, S_SPACE, S_EMPTY_MAP));
+        int truth = PyObject_IsTrue(v);
+        if (truth < 0) return -1;
+        if (truth) return nest(v, 0, prefix, in_mapping, indent, inner, out, sp);
+        return append(out, concat2(prefix, S_EMPTY_MAP));
     }
-    PyObject *start = concat2(head, S_SPACE);
-    if (start == NULL) return -1;
-    failed = call_special_scalar(v, start, indent, out, sp);
-    Py_DECREF(start);
-    return failed;
+    return call_special_scalar(v, prefix, indent, out, sp);
 }
 
-/* the line of a key up to its colon (a new reference or NULL) */
-static PyObject *key_head(PyObject *head_prefix, PyObject *k, const Special *sp) {
+/* the prefix of a key's line: head_prefix, the key as written, ": " (a new reference or NULL) */
+static PyObject *key_prefix(PyObject *head_prefix, PyObject *k, const Special *sp) {
     PyObject *key;
     if (PyUnicode_CheckExact(k)) {
         key = Py_NewRef(k);
@@ -248,17 +229,18 @@ static PyObject *key_head(PyObject *head_prefix, PyObject *k, const Special *sp)
 done:
     Py_DECREF(key);
     if (text == NULL) return NULL;
-    PyObject *head = concat3(head_prefix, text, S_COLON);
+    PyObject *parts[3] = {head_prefix, text, S_COLON_SPACE};
+    PyObject *prefix = concat(3, parts);
     Py_DECREF(text);
-    return head;
+    return prefix;
 }
 
 static int mapping_entry(PyObject *k, PyObject *v, PyObject *head_prefix, PyObject *indent, PyObject *inner,
                          PyObject *out, const Special *sp) {
-    PyObject *head = key_head(head_prefix, k, sp);
-    if (head == NULL) return -1;
-    int failed = mapping_value(v, head, indent, inner, out, sp);
-    Py_DECREF(head);
+    PyObject *prefix = key_prefix(head_prefix, k, sp);
+    if (prefix == NULL) return -1;
+    int failed = write_value(v, prefix, 1, indent, inner, out, sp);
+    Py_DECREF(prefix);
     return failed;
 }
 
@@ -312,62 +294,6 @@ end:
     return failed;
 }
 
-static int sequence_item(PyObject *item, PyObject *indent, PyObject *inner, PyObject *dash, PyObject *out,
-                         const Special *sp) {
-    PyTypeObject *kind = Py_TYPE(item);
-    int failed = 0;
-    if (kind == &PyUnicode_Type) {
-        if (sp->special != NULL) {
-            int braces = has_braces(item);
-            if (braces < 0) return -1;
-            if (braces) {
-                PyObject *text = call_text(sp->braces, item);
-                if (text == NULL) return -1;
-                PyObject *line = concat2(dash, text);
-                Py_DECREF(text);
-                return append(out, line);
-            }
-        }
-        PyObject *line = single_line(item, &failed);
-        if (failed) return -1;
-        if (line != NULL) return append(out, concat2(dash, line));
-        return call_scalar(item, dash, indent, out);
-    }
-    if (kind == &PyDict_Type && PyDict_GET_SIZE(item) > 0) return walk_mapping(item, inner, dash, out, sp);
-    if (kind == &PyList_Type && PyList_GET_SIZE(item) > 0) {
-        PyErr_SetNone(FALLBACK);
-        return -1;
-    }
-    if (is_plain_type(kind)) {
-        if (kind == &PyLong_Type) {
-            PyObject *text = int_text(item, &failed);
-            if (failed) return -1;
-            if (text != NULL) return append(out, concat2(dash, text));
-        }
-        return call_scalar(item, dash, indent, out);
-    }
-    if (sp->special == NULL) {
-        PyErr_SetNone(FALLBACK);
-        return -1;
-    }
-    int leaf = in_leaves(kind, sp);
-    if (leaf < 0) return -1;
-    if (leaf) {
-        PyObject *text = call_text(sp->leaf, item);
-        if (text == NULL) return -1;
-        PyObject *line = concat2(dash, text);
-        Py_DECREF(text);
-        return append(out, line);
-    }
-    if (dict_like(item)) {
-        int truth;
-        if (nested(item, &truth) < 0) return -1;
-        if (truth) return walk_mapping(item, inner, dash, out, sp);
-        return append(out, concat2(dash, S_EMPTY_MAP));
-    }
-    return call_special_scalar(item, dash, indent, out, sp);
-}
-
 static int walk_sequence(PyObject *items, PyObject *indent, PyObject *out, const Special *sp) {
     if (Py_EnterRecursiveCall(" while writing YAML")) return -1;
     int failed = -1;
@@ -376,7 +302,7 @@ static int walk_sequence(PyObject *items, PyObject *indent, PyObject *out, const
     if (dash == NULL) goto end;
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(items); i++) {
         PyObject *item = Py_NewRef(PyList_GET_ITEM(items, i));
-        int bad = sequence_item(item, indent, inner, dash, out, sp);
+        int bad = write_value(item, dash, 0, indent, inner, out, sp);
         Py_DECREF(item);
         if (bad) goto end;
     }
@@ -451,9 +377,9 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef definition = {PyModuleDef_HEAD_INIT, "_yamlwalk", NULL, -1, methods, NULL, NULL, NULL, NULL};
 
 PyMODINIT_FUNC PyInit__yamlwalk(void) {
-    PyObject **constants[6] = {&S_INDENT, &S_COLON, &S_SPACE, &S_DASH, &S_BRACES, &S_EMPTY_MAP};
-    const char *texts[6] = {"  ", ":", " ", "- ", "{{", "{}"};
-    for (int i = 0; i < 6; i++) {
+    PyObject **constants[5] = {&S_INDENT, &S_COLON_SPACE, &S_DASH, &S_BRACES, &S_EMPTY_MAP};
+    const char *texts[5] = {"  ", ": ", "- ", "{{", "{}"};
+    for (int i = 0; i < 5; i++) {
         if (*constants[i] == NULL && (*constants[i] = PyUnicode_InternFromString(texts[i])) == NULL) return NULL;
     }
     return PyModule_Create(&definition);
