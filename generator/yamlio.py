@@ -9,7 +9,9 @@ subclasses, so no representer is registered on PyYAML's globals. Spec files are 
 (cached), which is about 7x faster than PyYAML's own Python-side representer on large renders. Its output
 is byte-identical to ``dump_with_pyyaml`` (the tests prove it on every committed file and on random data);
 the few values whose layout depends on their position (keep-chomping blocks, Unicode line breaks) make
-the whole document go through PyYAML.
+the whole document go through PyYAML. The walk over the blocks (``_mapping``, ``_sequence``) also exists
+compiled (``generator/_yamlwalk.c``, about 2x faster), used when the install built it: it reads the same
+caches and hands every scalar it has not cached back to the functions here.
 """
 
 from __future__ import annotations
