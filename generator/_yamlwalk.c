@@ -71,20 +71,10 @@ static PyObject *call_text(PyObject *fn, PyObject *arg) {
 
 static int has_braces(PyObject *text) { return PyUnicode_Contains(text, S_BRACES); }
 
-/* the cached single line of a str, borrowed, or NULL (not cached, or several lines) */
-static PyObject *single_line(PyObject *value, int *failed) {
-    PyObject *lines = PyDict_GetItemWithError(STRS, value);
-    if (lines == NULL) {
-        *failed = PyErr_Occurred() != NULL;
-        return NULL;
-    }
-    if (PyTuple_GET_SIZE(PyTuple_GET_ITEM(lines, 1)) != 0) return NULL;
-    return PyTuple_GET_ITEM(lines, 0);
-}
-
-/* the cached text of an int, borrowed, or NULL */
-static PyObject *int_text(PyObject *value, int *failed) {
-    PyObject *lines = PyDict_GetItemWithError(INTS, value);
+/* the single line table (yamlio's _STRS or _INTS) caches for value, borrowed, or NULL (not cached, or
+ * several lines) */
+static PyObject *cached_line(PyObject *table, PyObject *value, int *failed) {
+    PyObject *lines = PyDict_GetItemWithError(table, value);
     if (lines == NULL) {
         *failed = PyErr_Occurred() != NULL;
         return NULL;
@@ -167,7 +157,7 @@ static int write_value(PyObject *v, PyObject *prefix, int in_mapping, PyObject *
             if (braces < 0) return -1;
             if (braces) return append_text(out, prefix, sp->braces, v);
         }
-        PyObject *line = single_line(v, &failed);
+        PyObject *line = cached_line(STRS, v, &failed);
         if (failed) return -1;
         if (line != NULL) return append(out, concat2(prefix, line));
         return call_scalar(v, prefix, indent, out);
@@ -176,7 +166,7 @@ static int write_value(PyObject *v, PyObject *prefix, int in_mapping, PyObject *
     if (kind == &PyList_Type && PyList_GET_SIZE(v) > 0) return nest(v, 1, prefix, in_mapping, indent, inner, out, sp);
     if (is_plain_type(kind)) {
         if (kind == &PyLong_Type) {
-            PyObject *text = int_text(v, &failed);
+            PyObject *text = cached_line(INTS, v, &failed);
             if (failed) return -1;
             if (text != NULL) return append(out, concat2(prefix, text));
         }
